@@ -1,0 +1,163 @@
+"""The typed, frozen configuration loaded once from ``config.toml``.
+
+Nothing here runs at import time: :func:`load_config` is called by the CLI or the app factory,
+and the resulting :class:`Config` is passed down. Unknown keys and wrong types are rejected with
+the key named, so a typo never silently falls back to a default.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from indexer.errors import ConfigError
+
+ENV_CONFIG = "GAZETTE_CONFIG"
+ENV_INDEX = "GAZETTE_INDEX"
+
+
+@dataclass(frozen=True)
+class SourcesConfig:
+    paths: tuple[Path, ...] = (Path("data/gazettes"),)
+    internal_paths: tuple[Path, ...] = ()
+
+
+@dataclass(frozen=True)
+class IndexConfig:
+    path: Path = Path("data/index")
+
+
+@dataclass(frozen=True)
+class AnalysisConfig:
+    user_dict: Path | None = Path("data/dict/gazette.dict")
+
+
+@dataclass(frozen=True)
+class WebConfig:
+    host: str = "127.0.0.1"
+    port: int = 5000
+    page_size: int = 20
+    threads: int = 8
+    secret_key: str = ""
+
+
+@dataclass(frozen=True)
+class StaffConfig:
+    users: tuple[tuple[str, str], ...] = ()
+    users_file: Path | None = None
+    session_minutes: int = 480
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything configurable, grouped by the stage that uses it."""
+
+    sources: SourcesConfig = field(default_factory=SourcesConfig)
+    index: IndexConfig = field(default_factory=IndexConfig)
+    analysis: AnalysisConfig = field(default_factory=AnalysisConfig)
+    web: WebConfig = field(default_factory=WebConfig)
+    staff: StaffConfig = field(default_factory=StaffConfig)
+    root: Path = Path(".")
+
+    def with_index(self, path: str | Path) -> Config:
+        """A copy pointing at another index directory (``--index`` / ``GAZETTE_INDEX``)."""
+        return replace(self, index=IndexConfig(path=Path(path).resolve()))
+
+
+_SECTIONS: dict[str, type] = {
+    "sources": SourcesConfig,
+    "index": IndexConfig,
+    "analysis": AnalysisConfig,
+    "web": WebConfig,
+    "staff": StaffConfig,
+}
+
+
+def _convert(key: str, value: Any, kind: str, root: Path) -> Any:
+    """Check one TOML value against the declared field type; resolve paths against ``root``."""
+    if kind == "tuple[Path, ...]":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{key}: expected a list of paths, got {value!r}")
+        return tuple((root / v).resolve() for v in value)
+    if kind in ("Path", "Path | None"):
+        if kind == "Path | None" and value in ("", None):
+            return None
+        if not isinstance(value, str):
+            raise ConfigError(f"{key}: expected a path string, got {value!r}")
+        return (root / value).resolve()
+    if kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"{key}: expected an integer, got {value!r}")
+        if value < 0:
+            raise ConfigError(f"{key}: must not be negative, got {value}")
+        return value
+    if kind == "str":
+        if not isinstance(value, str):
+            raise ConfigError(f"{key}: expected a string, got {value!r}")
+        return value
+    if kind == "tuple[tuple[str, str], ...]":
+        if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+            raise ConfigError(f"{key}: expected a table of name = password hash, got {value!r}")
+        return tuple(sorted(value.items()))
+    raise ConfigError(f"{key}: unsupported setting type {kind}")  # pragma: no cover
+
+
+def _build_section(name: str, table: Any, root: Path) -> Any:
+    cls = _SECTIONS[name]
+    if not isinstance(table, dict):
+        raise ConfigError(f"[{name}]: expected a table, got {table!r}")
+    known = {f.name: f for f in fields(cls)}
+    values = {}
+    for key, value in table.items():
+        if key not in known:
+            raise ConfigError(f"{name}.{key}: unknown setting (known: {', '.join(known)})")
+        values[key] = _convert(f"{name}.{key}", value, str(known[key].type), root)
+    section = cls(**values)
+    # Defaults that are relative paths are relative to the config file too.
+    for f in fields(cls):
+        if f.name not in values:
+            default = getattr(section, f.name)
+            if isinstance(default, Path):
+                object.__setattr__(section, f.name, (root / default).resolve())
+            elif isinstance(default, tuple) and default and isinstance(default[0], Path):
+                object.__setattr__(section, f.name, tuple((root / p).resolve() for p in default))
+    return section
+
+
+def parse_config(text: str, root: Path, origin: str = "config.toml") -> Config:
+    """Build a :class:`Config` from TOML text; relative paths resolve against ``root``."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{origin}: not valid TOML: {exc}") from None
+    unknown = set(data) - set(_SECTIONS)
+    if unknown:
+        raise ConfigError(f"{sorted(unknown)[0]}: unknown section (known: {', '.join(_SECTIONS)})")
+    sections = {name: _build_section(name, data.get(name, {}), root) for name in _SECTIONS}
+    return Config(root=root.resolve(), **sections)
+
+
+def load_config(path: str | Path | None = None, index: str | Path | None = None) -> Config:
+    """Load the configuration the CLI and the app use.
+
+    ``path`` defaults to ``$GAZETTE_CONFIG`` or ``./config.toml``; a missing default file gives the
+    built-in defaults, a missing explicit file is an error. ``index`` (or ``$GAZETTE_INDEX``)
+    overrides ``[index] path``.
+    """
+    explicit = path is not None or ENV_CONFIG in os.environ
+    cfg_path = Path(path if path is not None else os.environ.get(ENV_CONFIG, "config.toml"))
+    if cfg_path.is_file():
+        try:
+            text = cfg_path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{cfg_path}: cannot read: {exc}") from None
+        config = parse_config(text, cfg_path.resolve().parent, str(cfg_path))
+    elif explicit:
+        raise ConfigError(f"{cfg_path}: config file not found")
+    else:
+        config = parse_config("", Path.cwd())
+    index = index if index is not None else os.environ.get(ENV_INDEX)
+    return config.with_index(index) if index else config

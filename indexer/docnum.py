@@ -1,0 +1,102 @@
+"""文号 (document numbers): parse any printed variant into the canonical ``机关代字〔年份〕序号号``.
+
+All of these mean the same document and canonicalise to ``离政办发〔2024〕1号``::
+
+    离政办发〔2024〕1号   离政办发[2024]1号   离政办发(2024)1号   离政办发（2024）1号
+    离政办发【2024】1号   离政办发2024年1号    离政办发〔２０２４〕１号   离政办发 〔2024〕 1 号
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Brackets printed around the year: 〔〕 (canonical), [] () （） 【】 〖〗 ［］ and the look-alike 〈〉.
+_OPEN = "〔[(（【〖［{〈<"
+_CLOSE = "〕])）】〗］}〉>"
+_HAN = r"\u3400-\u4dbf\u4e00-\u9fff"
+# The prefix (机关代字): Han characters, possibly with a trailing 发/函/字 etc. Bounded in length
+# so a whole sentence is not swallowed; the caller trims leading words such as 根据/按.
+_PREFIX = rf"[{_HAN}A-Za-z]{{1,16}}"
+_SP = r"[ \t\u3000]*"
+
+DOCNUM_RE = re.compile(
+    rf"(?P<prefix>{_PREFIX}){_SP}"
+    rf"(?:[{re.escape(_OPEN)}]{_SP}(?P<year>(?:19|20)\d\d){_SP}[{re.escape(_CLOSE)}]"
+    rf"|(?P<year2>(?:19|20)\d\d){_SP}年)"
+    rf"{_SP}第?{_SP}(?P<num>\d{{1,5}}){_SP}号"
+)
+
+# Words that often precede a 文号 in running text but are not part of it.
+_LEADING_NOISE = re.compile(
+    r"^(?:.*?(?:根据|依据|按照|参照|对照|按|据|经|以|见|文件|通知|精神|规定|印发|转发|的|和|及|与|、))+"
+)
+
+
+@dataclass(frozen=True)
+class DocNumber:
+    prefix: str
+    year: int
+    number: int
+
+    def __str__(self) -> str:
+        return f"{self.prefix}〔{self.year}〕{self.number}号"
+
+
+def _normalise_width(text: str) -> str:
+    """Full-width digits and letters to half width; keep Chinese punctuation as it is."""
+    out = []
+    for ch in text:
+        if "０" <= ch <= "９" or "Ａ" <= ch <= "Ｚ" or "ａ" <= ch <= "ｚ":
+            out.append(unicodedata.normalize("NFKC", ch))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _clean_prefix(prefix: str) -> str:
+    trimmed = _LEADING_NOISE.sub("", prefix)
+    return trimmed or prefix
+
+
+def iter_doc_numbers(text: str) -> list[tuple[DocNumber, int, int]]:
+    """Every 文号 in ``text`` with its (start, end) span in the width-normalised text.
+
+    >>> [str(d) for d, _, _ in iter_doc_numbers("按晋财农〔2021〕56号文件精神，吕财农[2017]1号")]
+    ['晋财农〔2021〕56号', '吕财农〔2017〕1号']
+    """
+    norm = _normalise_width(text)
+    found = []
+    for m in DOCNUM_RE.finditer(norm):
+        year = int(m.group("year") or m.group("year2"))
+        prefix = _clean_prefix(m.group("prefix"))
+        if not prefix:
+            continue
+        start = m.start("prefix") + (len(m.group("prefix")) - len(prefix))
+        found.append((DocNumber(prefix, year, int(m.group("num"))), start, m.end()))
+    return found
+
+
+def parse_doc_number(text: str) -> DocNumber | None:
+    """The first 文号 in ``text``, or None.
+
+    >>> str(parse_doc_number("离政办发 （２０２４） １ 号"))
+    '离政办发〔2024〕1号'
+    """
+    hits = iter_doc_numbers(text)
+    return hits[0][0] if hits else None
+
+
+def canonical_doc_number(text: str) -> str:
+    """Canonical form of the first 文号 in ``text``, or ``""`` when there is none."""
+    parsed = parse_doc_number(text)
+    return str(parsed) if parsed else ""
+
+
+def find_doc_numbers(text: str) -> list[str]:
+    """Every distinct canonical 文号 in ``text``, in order of first appearance."""
+    seen: dict[str, None] = {}
+    for parsed, _, _ in iter_doc_numbers(text):
+        seen.setdefault(str(parsed), None)
+    return list(seen)
