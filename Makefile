@@ -1,0 +1,60 @@
+# Two commands do all set-up on a fresh machine:  make run  and  make test.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
+
+.PHONY: run test lint typecheck pytest index serve bench browser-deps clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
+	$(PYTHON) -m venv $(VENV)
+
+# Installed again whenever pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(PIP) install -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(PIP) install -e '.[test]'
+	@touch $@
+
+## make run: index data/gazettes (only what changed) and serve http://127.0.0.1:5000/
+run: $(VENV)/.installed
+	$(BIN)/gazette index || [ $$? -eq 1 ]
+	$(BIN)/gazette serve
+
+index: $(VENV)/.installed
+	$(BIN)/gazette index
+
+serve: $(VENV)/.installed
+	$(BIN)/gazette serve
+
+# Debian's Chromium and its driver for the browser tests; installed once, never downloaded at
+# test time. Without root the browser tests skip with a message.
+browser-deps:
+	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) \
+		|| echo "warning: could not install chromium; browser tests will be skipped"; \
+	else echo "warning: chromium/chromedriver missing and not root; browser tests will be skipped"; fi
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check indexer searchapp tests bench
+	$(BIN)/ruff format --check indexer searchapp tests bench
+
+typecheck: $(VENV)/.installed-test
+	$(BIN)/mypy
+
+pytest: $(VENV)/.installed-test browser-deps
+	$(BIN)/pytest -n 2 -q
+
+## make test: lint, type-check and the whole test suite
+test: lint typecheck pytest
+
+## make bench: the quick versions of the benchmarks in bench/
+bench: $(VENV)/.installed-test
+	$(BIN)/python bench/run_all.py --quick
+
+clean:
+	rm -rf $(VENV) data/index data/.index.gens data/.index.lock .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,233 @@
+"""The ``gazette`` command group and the operators' commands: index, inspect, stats.
+
+``searchapp.cli`` adds search, show and serve to this same group and is the console-script entry
+point, so ``indexer`` never imports ``searchapp``. Every command is a few lines over a library
+function; errors become one line on stderr and an exit code (0 ok, 1 some input failed, 2 usage).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import shutil
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from indexer.config import Config, load_config
+from indexer.errors import ConfigError, ExtractionError, GazetteError, QueryError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class State:
+    """What the group's options leave for the commands (config is loaded lazily, once)."""
+
+    def __init__(self) -> None:
+        self.config_path: str | None = None
+        self.index_path: str | None = None
+        self.debug = False
+        self._config: Config | None = None
+
+    @property
+    def config(self) -> Config:
+        if self._config is None:
+            self._config = load_config(self.config_path, self.index_path)
+        return self._config
+
+
+def _set_state(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    state = ctx.ensure_object(State)
+    if value is not None and value is not False:
+        setattr(state, {"config": "config_path", "index": "index_path"}.get(param.name or "",
+                                                                            param.name or ""), value)
+    return value
+
+
+def common_options(func: F) -> F:
+    """``--config``, ``--index`` and ``--debug``, accepted before or after the command name."""
+    opts = [
+        click.option("--config", "config", metavar="FILE", expose_value=False, callback=_set_state,
+                     help="Config file (default ./config.toml, env GAZETTE_CONFIG)."),
+        click.option("--index", "index", metavar="DIR", expose_value=False, callback=_set_state,
+                     help="Index directory (overrides [index] path, env GAZETTE_INDEX)."),
+        click.option("--debug", is_flag=True, expose_value=False, callback=_set_state,
+                     help="Show tracebacks."),
+    ]
+    for opt in reversed(opts):
+        func = opt(func)
+    return func
+
+
+def fail(message: str, code: int = 1) -> None:
+    """Print one line on stderr and exit."""
+    click.echo(f"gazette: {message}", err=True)
+    sys.exit(code)
+
+
+def guarded(func: F) -> F:
+    """Turn library errors into one line and an exit code; tracebacks only with ``--debug``."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        state = click.get_current_context().ensure_object(State)
+        try:
+            return func(*args, **kwargs)
+        except (ConfigError, QueryError) as exc:
+            _maybe_trace(state)
+            fail(str(exc), 2)
+        except GazetteError as exc:
+            _maybe_trace(state)
+            fail(str(exc), 1)
+        except KeyboardInterrupt:
+            fail("interrupted", 130)
+        except OSError as exc:
+            _maybe_trace(state)
+            fail(f"{exc.filename or ''}{': ' if exc.filename else ''}{exc.strerror or exc}", 1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _maybe_trace(state: State) -> None:
+    if state.debug:
+        traceback.print_exc()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@common_options
+@click.version_option(package_name="gazette-search")
+def cli() -> None:
+    """gazette-search: full-text search for Chinese government gazettes."""
+
+
+def state() -> State:
+    return click.get_current_context().ensure_object(State)
+
+
+class ProgressBar:
+    """A one-line progress display on a terminal: files, documents, MB/s."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.started = time.monotonic()
+        self.width = shutil.get_terminal_size((80, 20)).columns
+
+    def __call__(self, p: Any) -> None:
+        if not self.enabled:
+            return
+        if p.phase == "read":
+            elapsed = max(time.monotonic() - self.started, 1e-6)
+            rate = p.bytes_done / elapsed / 1e6
+            bar = _bar(p.files_done, p.files_total)
+            line = (f"reading {bar} {p.files_done}/{p.files_total} files · {p.documents} docs · "
+                    f"{rate:.2f} MB/s · {p.current}")
+        else:
+            bar = _bar(p.documents, p.files_total)
+            line = f"indexing {bar} {p.documents}/{p.files_total} docs"
+        click.echo("\r" + line[: self.width - 1].ljust(self.width - 1), nl=False, err=True)
+
+    def close(self) -> None:
+        if self.enabled:
+            click.echo("\r" + " " * (self.width - 1) + "\r", nl=False, err=True)
+
+
+def _bar(done: int, total: int, width: int = 20) -> str:
+    filled = int(width * done / total) if total else width
+    return "[" + "#" * filled + "." * (width - filled) + "]"
+
+
+@cli.command("index")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--rebuild", is_flag=True, help="Build a new index beside the live one and swap.")
+@click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes.")
+@click.option("--internal", is_flag=True, help="Mark the given files as internal (staff only).")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable summary, no progress.")
+@common_options
+@guarded
+def index_command(paths: tuple[Path, ...], rebuild: bool, jobs: int | None, internal: bool,
+                  as_json: bool) -> None:
+    """Index .pdf, .txt and .jsonl files or folders (default: [sources] in config)."""
+    from indexer.reindex import reindex
+
+    bar = ProgressBar(enabled=not as_json and sys.stderr.isatty())
+    try:
+        report = reindex(state().config, list(paths) or None, rebuild=rebuild, jobs=jobs,
+                         internal=internal, progress=bar)
+    finally:
+        bar.close()
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
+    else:
+        _print_report(report)
+    if report.failed:
+        sys.exit(1)
+
+
+def _print_report(report: Any) -> None:
+    for note in report.notes:
+        click.echo(f"note: {note}", err=True)
+    for f in report.failed:
+        click.echo(f"failed: {f.source}: {f.error}", err=True)
+    counts = ", ".join(f"{report.count(s)} {s}" for s in
+                       ("added", "changed", "unchanged", "removed", "failed"))
+    verb = "rebuilt" if report.rebuilt else "updated"
+    click.echo(f"{verb}: files {counts}; {report.documents} documents in index; "
+               f"{report.seconds:.2f} s")
+
+
+@cli.command("inspect")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="All fields as a JSON array.")
+@common_options
+@guarded
+def inspect_command(file: Path, as_json: bool) -> None:
+    """Show how FILE splits into documents, with their metadata; the index is untouched."""
+    from indexer.sources import load_records, source_key
+
+    if not file.is_file():
+        raise ExtractionError(file, "no such file")
+    records = load_records(file, source_key(file, Path.cwd()))
+    if as_json:
+        click.echo(json.dumps([r.to_dict() for r in records], ensure_ascii=False, indent=1))
+        return
+    click.echo(f"{len(records)} documents in {file}")
+    click.echo("page  文号                     文种  date        issuer / title")
+    for r in records:
+        page = "" if r.page is None else str(r.page)
+        click.echo(f"{page:>4}  {_pad(r.doc_number, 24)} {_pad(r.doc_type, 4)} {r.date or '-':10}  "
+                   f"{r.issuer or '-'} / {r.title}")
+
+
+def _pad(text: str, width: int) -> str:
+    """Pad to a display width, counting wide (CJK) characters as two columns."""
+    import unicodedata
+
+    cols = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(width - cols, 0)
+
+
+@cli.command("stats")
+@click.option("--json", "as_json", is_flag=True)
+@common_options
+@guarded
+def stats_command(as_json: bool) -> None:
+    """Documents, sources and facets of the index, and how it was built."""
+    from indexer.stats import index_stats
+
+    stats = index_stats(state().config)
+    if as_json:
+        click.echo(json.dumps(stats, ensure_ascii=False, indent=1))
+        return
+    click.echo(f"index:      {stats['path']} ({stats['size_mb']:.1f} MB)")
+    click.echo(f"built:      {stats['built_at']} with {stats['segmenter']}, "
+               f"user dictionary {stats['user_dict_sha1'][:10]} ({stats['user_words']} words)")
+    click.echo(f"documents:  {stats['documents']} ({stats['visibility'].get('internal', 0)} internal)"
+               f" from {stats['sources']} source files")
+    for name in ("doc_type", "year", "issuer"):
+        top = ", ".join(f"{v} {c}" for v, c in stats[name][:8])
+        click.echo(f"{name + ':':11} {top}")

@@ -1,0 +1,82 @@
+"""One writer at a time: an advisory ``flock`` on a lock file beside the index.
+
+The kernel drops a ``flock`` when its holder dies, even by SIGKILL, so a lock can never outlive
+its process. The file's text (pid and start time) is only for the message a second reindex
+prints; a file whose pid is gone is reported as a stale lock that was cleared.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from pathlib import Path
+from types import TracebackType
+
+from indexer.errors import IndexLockedError, StoreError
+
+
+def _describe(text: str) -> str:
+    pid, _, since = text.strip().partition(" ")
+    return f"since {since or 'an unknown time'}, pid {pid or '?'}"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class WriterLock:
+    """Context manager holding the index's writer lock.
+
+    ``stale`` is set when the previous holder died without releasing its record.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.stale: str | None = None
+        self._fd: int | None = None
+
+    def __enter__(self) -> WriterLock:
+        self.acquire()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.release()
+
+    def acquire(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot create the lock file: {exc.strerror}") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            text = os.pread(fd, 200, 0).decode("utf-8", "replace")
+            os.close(fd)
+            raise IndexLockedError(f"another reindex is running ({_describe(text)})") from None
+        previous = os.pread(fd, 200, 0).decode("utf-8", "replace").strip()
+        if previous:
+            pid = previous.partition(" ")[0]
+            if pid.isdigit() and not _pid_alive(int(pid)):
+                self.stale = f"cleared a stale lock left by a killed reindex ({_describe(previous)})"
+        stamp = time.strftime("%Y-%m-%d %H:%M:%S")
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()} {stamp}\n".encode(), 0)
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is None:
+            return
+        os.ftruncate(self._fd, 0)
+        fcntl.flock(self._fd, fcntl.LOCK_UN)
+        os.close(self._fd)
+        self._fd = None

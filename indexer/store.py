@@ -1,0 +1,231 @@
+"""The Whoosh index: schema, on-disk layout, record ↔ document conversion, reading helpers.
+
+Layout, for ``[index] path = data/index``::
+
+    data/index              symlink → .index.gens/gen-20241128-140501-1234 (the live generation)
+    data/.index.gens/       generations; a rebuild writes a new one and swaps the symlink
+    data/.index.lock        the writer lock (see :mod:`indexer.lock`)
+
+Swapping a symlink with ``rename`` is atomic, so a reader opens either the old or the new index,
+never a half-built one, and a rebuild killed at any moment leaves the live link untouched.
+Incremental updates write into the live generation through Whoosh's own commit, which writes new
+segment files first and the table of contents last.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh.fields import ID, KEYWORD, STORED, Schema
+
+from indexer.docnum import parse_doc_number
+from indexer.errors import AnalysisMismatchError, IndexMissingError, StoreError
+from indexer.records import Record
+
+FORMAT_VERSION = 1
+META_FILE = "gazette.json"
+# Fields whose values are kept as columns, for facet counts and date sorting without stored fields.
+FACET_FIELDS = ("issuer", "doc_type", "year")
+_META_FIELDS = ("issuers", "gazette", "gazette_date", "section", "page", "pdf_page", "attachments",
+                "contact")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where the live link, the generations and the lock of one index live."""
+
+    live: Path
+
+    @property
+    def gens(self) -> Path:
+        return self.live.parent / f".{self.live.name}.gens"
+
+    @property
+    def lock(self) -> Path:
+        return self.live.parent / f".{self.live.name}.lock"
+
+    def current(self) -> Path | None:
+        """The live generation's directory, or None when there is no index yet."""
+        if not self.live.exists():
+            return None
+        target = self.live.resolve()
+        return target if (target / META_FILE).is_file() else None
+
+    def new_generation(self) -> Path:
+        self.gens.mkdir(parents=True, exist_ok=True)
+        # Nanosecond names sort in creation order, which cleanup relies on.
+        name = f"gen-{time.time_ns():020d}-{os.getpid()}"
+        path = self.gens / name
+        path.mkdir()
+        return path
+
+
+def make_schema(user_words: tuple[str, ...]) -> Schema:
+    """The index schema; the text fields and their analyzers come from :mod:`indexer.analysis`."""
+    from indexer.analysis import text_fields
+
+    return Schema(
+        id=ID(stored=True, unique=True),
+        doc_number=ID(stored=True),
+        doc_series=ID,
+        issuer=ID(stored=True, sortable=True),
+        doc_type=ID(stored=True, sortable=True),
+        year=ID(stored=True, sortable=True),
+        date=ID(stored=True, sortable=True),
+        visibility=ID(stored=True, sortable=True),
+        source=ID(stored=True),
+        source_state=ID,
+        cites=KEYWORD(stored=True, commas=True),
+        repeals=KEYWORD(stored=True, commas=True),
+        meta=STORED,
+        **text_fields(user_words),
+    )
+
+
+def source_state(key: str, sha1: str, visibility: str) -> str:
+    """The term that records which version of a source file is indexed, and for whom."""
+    return f"{key}\x1f{sha1}\x1f{visibility}"
+
+
+def record_to_doc(rec: Record, sha1: str) -> dict[str, Any]:
+    """The Whoosh document for a record. Title and body are indexed twice: words and bigrams."""
+    parsed = parse_doc_number(rec.doc_number) if rec.doc_number else None
+    meta = {name: getattr(rec, name) for name in _META_FIELDS}
+    return {
+        "id": rec.id,
+        "title": rec.title,
+        "title_bi": rec.title,
+        "body": rec.body,
+        "body_bi": rec.body,
+        "doc_number": rec.doc_number,
+        "doc_series": f"{parsed.prefix}〔{parsed.year}〕" if parsed else "",
+        "issuer": rec.issuer,
+        "doc_type": rec.doc_type,
+        "year": rec.year,
+        "date": rec.date,
+        "visibility": rec.visibility,
+        "source": rec.source,
+        "source_state": source_state(rec.source, sha1, rec.visibility),
+        "cites": ",".join(rec.cites),
+        "repeals": ",".join(rec.repeals),
+        "meta": json.dumps(meta, ensure_ascii=False),
+    }
+
+
+def doc_to_record(stored: dict[str, Any]) -> Record:
+    """The record back from a document's stored fields."""
+    data = {k: v for k, v in stored.items() if k in Record.__dataclass_fields__}
+    data["cites"] = [c for c in stored.get("cites", "").split(",") if c]
+    data["repeals"] = [c for c in stored.get("repeals", "").split(",") if c]
+    data.update(json.loads(stored.get("meta") or "{}"))
+    return Record.from_dict(data)
+
+
+def read_meta(gen: Path) -> dict[str, Any]:
+    try:
+        meta: dict[str, Any] = json.loads((gen / META_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise StoreError(f"{gen}: index metadata unreadable ({exc}); run `gazette index --rebuild`")
+    return meta
+
+
+def write_meta(gen: Path, meta: dict[str, Any]) -> None:
+    tmp = gen / f"{META_FILE}.tmp"
+    tmp.write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(tmp, gen / META_FILE)
+
+
+def analysis_meta(config_words: tuple[str, ...], user_words: tuple[str, ...]) -> dict[str, Any]:
+    """What the index records about the analysis that built it."""
+    from indexer.analysis import analysis_signature
+
+    sig = analysis_signature(config_words)
+    return {
+        "format": FORMAT_VERSION,
+        "segmenter": sig["segmenter"],
+        "user_dict_sha1": sig["user_dict_sha1"],
+        "user_words": len(user_words),
+    }
+
+
+def check_analysis(meta: dict[str, Any], config_words: tuple[str, ...]) -> None:
+    """Refuse an index built with another segmenter, user dictionary or format."""
+    from indexer.analysis import analysis_signature
+
+    sig = analysis_signature(config_words)
+    built = (meta.get("format"), meta.get("segmenter"), meta.get("user_dict_sha1"))
+    wanted = (FORMAT_VERSION, sig["segmenter"], sig["user_dict_sha1"])
+    if built != wanted:
+        raise AnalysisMismatchError(
+            f"index built with {built[1]}, user dictionary {str(built[2])[:10]}, format {built[0]};"
+            f" the configuration now has {wanted[1]}, user dictionary {wanted[2][:10]},"
+            f" format {wanted[0]}: run `gazette index --rebuild`"
+        )
+
+
+def open_live(layout: Layout) -> tuple[Any, Path, dict[str, Any]]:
+    """Open the live generation: (whoosh index, its directory, its metadata)."""
+    gen = layout.current()
+    if gen is None:
+        raise IndexMissingError(f"no index at {layout.live}: run `gazette index` first")
+    meta = read_meta(gen)
+    try:
+        ix = whoosh_index.open_dir(str(gen))
+    except (OSError, whoosh_index.EmptyIndexError) as exc:
+        raise StoreError(f"{gen}: cannot open index ({exc}); run `gazette index --rebuild`") from None
+    return ix, gen, meta
+
+
+def indexed_sources(reader: Any) -> dict[str, tuple[str, str]]:
+    """``{source key: (sha1, visibility)}`` of every source file in the index, from the lexicon."""
+    states: dict[str, tuple[str, str]] = {}
+    for raw in reader.lexicon("source_state"):
+        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        key, sha1, visibility = text.split("\x1f")
+        states[key] = (sha1, visibility)
+    return states
+
+
+def swap_live(layout: Layout, gen: Path) -> None:
+    """Point the live link at ``gen`` atomically, then drop generations no longer needed."""
+    if layout.live.exists() and not layout.live.is_symlink():
+        # An index directory from before generations existed: move it aside once.
+        layout.gens.mkdir(parents=True, exist_ok=True)
+        layout.live.rename(layout.gens / f"gen-{0:020d}-legacy")
+    tmp = layout.live.parent / f".{layout.live.name}.swap-{os.getpid()}"
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    os.symlink(os.path.relpath(gen, layout.live.parent), tmp)
+    os.replace(tmp, layout.live)
+    remove_old_generations(layout)
+
+
+def remove_old_generations(layout: Layout) -> list[Path]:
+    """Delete generations other than the live one and the one built just before it.
+
+    The previous generation is kept so that a server still reading it finishes its requests;
+    directories newer than the live one are leftovers of killed rebuilds. Call with the lock held.
+    """
+    if not layout.gens.is_dir():
+        return []
+    live = layout.current()
+    children = sorted(layout.gens.iterdir(), key=lambda p: p.name)
+    keep: set[Path] = set()
+    if live is not None:
+        keep.add(live)
+        older = [c for c in children if c.name < live.name]
+        if older:
+            keep.add(older[-1].resolve())
+    removed = []
+    for child in children:
+        if child.resolve() not in keep:
+            shutil.rmtree(child, ignore_errors=True)
+            removed.append(child)
+    return removed

@@ -1,0 +1,146 @@
+"""``gazette search``, ``show`` and ``serve``, added to the group from :mod:`indexer.cli`.
+
+This module is the console-script entry point (``gazette = searchapp.cli:main``).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+
+from indexer.cli import cli, common_options, guarded, state
+from indexer.errors import QueryError
+
+_CLI_NAMES = {"date_from": "--from", "date_to": "--to", "page_size": "--limit", "doc_type": "--type"}
+
+
+def _services(staff: bool) -> tuple[Any, Any]:
+    from searchapp.documents import Documents
+    from searchapp.engine import Engine
+    from searchapp.search import Searcher
+
+    engine = Engine(state().config)
+    return Searcher(engine, staff=staff), Documents(engine, staff=staff)
+
+
+@cli.command("search")
+@click.argument("query", required=False, default="")
+@click.option("--issuer", multiple=True, help="发文机关 (repeat for several: OR).")
+@click.option("--type", "doc_type", multiple=True, help="文种 (repeat for several: OR).")
+@click.option("--from", "date_from", default="", metavar="DATE", help="Earliest date, YYYY-MM-DD.")
+@click.option("--to", "date_to", default="", metavar="DATE", help="Latest date, YYYY-MM-DD.")
+@click.option("--year", multiple=True, help="Year (repeat for several: OR).")
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance")
+@click.option("--mode", type=click.Choice(["words", "exact"]), default="words",
+              help="words = 模糊 (default), exact = 精确 substring.")
+@click.option("--scope", type=click.Choice(["all", "title"]), default="all")
+@click.option("--page", default="1", help="Page number.")
+@click.option("--limit", default=None, help="Hits per page (default [web] page_size).")
+@click.option("--json", "as_json", is_flag=True, help="The DESIGN JSON shape.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default=None,
+              help="Export every matching document, not just one page.")
+@click.option("--staff", is_flag=True, help="Include internal documents (local operator).")
+@common_options
+@guarded
+def search_command(query: str, issuer: tuple[str, ...], doc_type: tuple[str, ...], date_from: str,
+                   date_to: str, year: tuple[str, ...], sort: str, mode: str, scope: str,
+                   page: str, limit: str | None, as_json: bool, fmt: str | None,
+                   staff: bool) -> None:
+    """Search the index; an empty QUERY lists every document matching the filters."""
+    from searchapp.request import parse_params
+
+    config = state().config
+    params = {"q": [query], "issuer": list(issuer), "doc_type": list(doc_type),
+              "year": list(year), "date_from": [date_from], "date_to": [date_to],
+              "sort": [sort], "mode": [mode], "scope": [scope], "page": [page],
+              "page_size": [limit or str(config.web.page_size)]}
+    try:
+        request = parse_params(params, config.web.page_size)
+    except QueryError as exc:
+        raise QueryError(_CLI_NAMES.get(exc.param, exc.param),
+                         str(exc).split(": ", 1)[1]) from None
+    searcher, _ = _services(staff)
+    if fmt:
+        from searchapp.export import iter_csv, iter_jsonl
+
+        chunks = (iter_csv if fmt == "csv" else iter_jsonl)(searcher.iter_all(request))
+        for chunk in chunks:
+            sys.stdout.write(chunk)
+        return
+    result = searcher.search(request)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
+        return
+    _print_result(result)
+
+
+def _print_result(result: Any) -> None:
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    req = result.request
+    click.echo(f"共 {result.total} 条 · 第 {req.page}/{result.pages} 页")
+    for n, hit in enumerate(result.hits, (req.page - 1) * req.page_size + 1):
+        meta = " · ".join(x for x in (hit.doc_number, hit.issuer, hit.doc_type, hit.date) if x)
+        click.echo(f"{n:>3}. {hit.title}\n     {meta}  [{hit.id}]")
+    if result.zero is not None:
+        for term, count in result.zero.terms:
+            click.echo(f"     “{term}”: {count} 篇", err=True)
+    for facet, values in result.facets.items():
+        shown = ", ".join(f"{v.value} {v.count}" for v in values[:10])
+        if shown:
+            click.echo(f"{facet}: {shown}")
+
+
+@cli.command("show")
+@click.argument("key", metavar="ID_OR_DOC_NUMBER")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--staff", is_flag=True, help="Include internal documents (local operator).")
+@common_options
+@guarded
+def show_command(key: str, as_json: bool, staff: bool) -> None:
+    """Print one document with its metadata and links."""
+    _, documents = _services(staff)
+    view = documents.view(key)
+    if as_json:
+        click.echo(json.dumps(view.to_dict(), ensure_ascii=False, indent=1))
+        return
+    rec = view.record
+    click.echo(rec.title)
+    for label, value in (("文号", rec.doc_number), ("发文机关", rec.issuer), ("文种", rec.doc_type),
+                         ("成文日期", rec.date), ("公报", rec.gazette), ("页码", rec.page),
+                         ("id", rec.id), ("来源", rec.source)):
+        if value:
+            click.echo(f"{label}: {value}")
+    for link in view.repealed_by:
+        click.echo(f"已废止: {link.doc_number} {link.sentence}")
+    click.echo("")
+    click.echo(rec.body)
+
+
+@cli.command("serve")
+@click.option("--host", default=None, help="Address to listen on (default [web] host).")
+@click.option("--port", type=click.IntRange(1, 65535), default=None, help="Default [web] port.")
+@click.option("--threads", type=click.IntRange(1, 64), default=None, help="Worker threads.")
+@click.option("--staff", is_flag=True, help="Serve the staff site (login required).")
+@common_options
+@guarded
+def serve_command(host: str | None, port: int | None, threads: int | None, staff: bool) -> None:
+    """Serve the search page and the JSON API with a production WSGI server (waitress)."""
+    from waitress import serve
+
+    from searchapp import create_app
+
+    config = state().config
+    app = create_app(config, staff=staff)
+    host = host or config.web.host
+    port = port or config.web.port
+    click.echo(f"serving {'staff' if staff else 'public'} site on http://{host}:{port}/", err=True)
+    serve(app, host=host, port=port, threads=threads or config.web.threads, ident="gazette-search")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="gazette")

@@ -1,0 +1,107 @@
+"""One document with its links: what it cites, what cites it, what repeals it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from whoosh.query import Term
+
+from indexer.docnum import canonical_doc_number, iter_doc_numbers
+from indexer.errors import NotFoundError
+from indexer.records import Record
+from indexer.store import doc_to_record
+from searchapp.engine import Engine
+
+
+@dataclass
+class Link:
+    """A reference to another document: its 文号, and id/title when it is indexed and visible."""
+
+    doc_number: str
+    id: str | None = None
+    title: str | None = None
+    sentence: str = ""
+
+
+@dataclass
+class DocumentView:
+    record: Record
+    cites: list[Link] = field(default_factory=list)
+    cited_by: list[Link] = field(default_factory=list)
+    repeals: list[Link] = field(default_factory=list)
+    repealed_by: list[Link] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = self.record.to_dict()
+        for name in ("cites", "cited_by", "repeals", "repealed_by"):
+            data[f"{name}_links"] = [link.__dict__ for link in getattr(self, name)]
+        data["repealed"] = bool(self.repealed_by)
+        return data
+
+
+_SENTENCE_END = re.compile(r"[。；;\n]")
+
+
+def sentence_around(text: str, doc_number: str) -> str:
+    """The sentence of ``text`` in which ``doc_number`` (any variant) is printed.
+
+    >>> sentence_around("前言。原《办法》（离政办发〔2022〕15号）同时废止。后记", "离政办发〔2022〕15号")
+    '原《办法》（离政办发〔2022〕15号）同时废止。'
+    """
+    for parsed, start, end in iter_doc_numbers(text):
+        if str(parsed) == doc_number:
+            left = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
+            stop = _SENTENCE_END.search(text, end)
+            right = stop.end() if stop else len(text)
+            return text[left:right].strip()
+    return ""
+
+
+class Documents:
+    """Look-ups of single documents, honouring visibility."""
+
+    def __init__(self, engine: Engine, staff: bool = False) -> None:
+        self.engine = engine
+        self.staff = staff
+
+    def _visible_docnums(self, searcher: Any, query: Any) -> list[int]:
+        snap = self.engine.snapshot()
+        visible = snap.columns.visible(self.staff)
+        return sorted(n for n in query.docs(searcher) if n in visible)
+
+    def find(self, key: str) -> tuple[int, Record]:
+        """A visible document by id or by 文号 (any variant); NotFoundError otherwise."""
+        _snap, searcher = self.engine.searcher()
+        docnums = self._visible_docnums(searcher, Term("id", key))
+        if not docnums:
+            number = canonical_doc_number(key)
+            if number:
+                docnums = self._visible_docnums(searcher, Term("doc_number", number))
+        if not docnums:
+            raise NotFoundError(f"no document {key!r}")
+        return docnums[0], doc_to_record(searcher.stored_fields(docnums[0]))
+
+    def _by_field(self, name: str, value: str) -> list[Record]:
+        _snap, searcher = self.engine.searcher()
+        return [doc_to_record(searcher.stored_fields(n))
+                for n in self._visible_docnums(searcher, Term(name, value))]
+
+    def _link(self, doc_number: str) -> Link:
+        found = self._by_field("doc_number", doc_number)
+        return Link(doc_number, found[0].id, found[0].title) if found else Link(doc_number)
+
+    def view(self, key: str) -> DocumentView:
+        """The document and its links (cites / cited by / repeals / repealed by)."""
+        _, rec = self.find(key)
+        doc = DocumentView(rec)
+        doc.cites = [self._link(dn) for dn in rec.cites if dn not in rec.repeals]
+        doc.repeals = [self._link(dn) for dn in rec.repeals]
+        if rec.doc_number:
+            doc.cited_by = [Link(r.doc_number, r.id, r.title)
+                            for r in self._by_field("cites", rec.doc_number) if r.id != rec.id]
+            doc.repealed_by = [Link(r.doc_number, r.id, r.title,
+                                    sentence_around(r.body, rec.doc_number))
+                               for r in self._by_field("repeals", rec.doc_number)]
+        return doc

@@ -1,0 +1,126 @@
+"""One long-lived view of the live index per process, reopened when the index changes.
+
+A reindex either commits a new Whoosh generation into the live directory or swaps the live
+symlink to a new directory; :meth:`Engine.snapshot` notices both and opens the new index, so a
+server shows a reindex without restarting. Each thread gets its own Whoosh searcher; the per-index
+column arrays (issuer, 文种, year, date, visibility) are built once per snapshot and shared.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from indexer import store
+from indexer.config import Config
+
+# How often (seconds) to look for a new index generation; a stat call per request is cheap, but
+# several threads asking at once need not all look.
+CHECK_INTERVAL = 0.5
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Per-document values (by Whoosh docnum) for facets, dates and visibility."""
+
+    issuer: list[str]
+    doc_type: list[str]
+    year: list[str]
+    date: list[str]
+    public: frozenset[int]
+    everyone: frozenset[int]
+
+    def visible(self, staff: bool) -> frozenset[int]:
+        return self.everyone if staff else self.public
+
+
+@dataclass
+class Snapshot:
+    """An opened generation of the index: the Whoosh index, its columns, its identity."""
+
+    ix: Any
+    key: tuple[str, int]
+    meta: dict[str, Any]
+    columns: Columns
+    schema: Any
+
+
+def _text(value: Any) -> str:
+    return value.decode("utf-8") if isinstance(value, bytes) else str(value or "")
+
+
+def load_columns(reader: Any) -> Columns:
+    """Read the column values of every live document once."""
+    live = list(reader.all_doc_ids())
+    size = reader.doc_count_all()
+    values: dict[str, list[str]] = {}
+    for name in ("issuer", "doc_type", "year", "date", "visibility"):
+        column = reader.column_reader(name)
+        values[name] = [_text(column[n]) for n in range(size)]
+    public = frozenset(n for n in live if values["visibility"][n] == "public")
+    return Columns(values["issuer"], values["doc_type"], values["year"], values["date"],
+                   public, frozenset(live))
+
+
+class Engine:
+    """The index as the search layer sees it. Thread-safe."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.layout = store.Layout(config.index.path)
+        self._lock = threading.Lock()
+        self._snapshot: Snapshot | None = None
+        self._checked = 0.0
+        self._local = threading.local()
+
+    def _identity(self) -> tuple[Path | None, int]:
+        gen = self.layout.current()
+        if gen is None:
+            return None, -1
+        from whoosh import index as whoosh_index
+
+        try:
+            return gen, int(whoosh_index.latest_generation(str(gen)))
+        except OSError:
+            return gen, -1
+
+    def snapshot(self) -> Snapshot:
+        """The current snapshot, reopened if a reindex changed the index since the last look."""
+        now = time.monotonic()
+        snap = self._snapshot
+        if snap is not None and now - self._checked < CHECK_INTERVAL:
+            return snap
+        with self._lock:
+            self._checked = now
+            gen, generation = self._identity()
+            if snap is not None and gen is not None and (str(gen), generation) == snap.key:
+                return snap
+            self._snapshot = self._open()
+            return self._snapshot
+
+    def _open(self) -> Snapshot:
+        from indexer.analysis import read_user_dict
+
+        ix, gen, meta = store.open_live(self.layout)
+        store.check_analysis(meta, read_user_dict(self.config.analysis.user_dict))
+        with ix.reader() as reader:
+            columns = load_columns(reader)
+        key = (str(gen), int(ix.latest_generation()))
+        return Snapshot(ix=ix, key=key, meta=meta, columns=columns, schema=ix.schema)
+
+    def searcher(self) -> tuple[Snapshot, Any]:
+        """This thread's searcher on the current snapshot (opened once per thread and snapshot)."""
+        snap = self.snapshot()
+        cached = getattr(self._local, "entry", None)
+        if cached is not None and cached[0] is snap:
+            return snap, cached[1]
+        if cached is not None:
+            cached[1].close()
+        from searchapp.query import weighting
+
+        searcher = snap.ix.searcher(weighting=weighting())
+        self._local.entry = (snap, searcher)
+        return snap, searcher

@@ -1,0 +1,40 @@
+"""Exports of a whole result list: CSV (UTF-8 with BOM, so Excel reads Chinese) and JSONL."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+
+from indexer.records import Record
+
+CSV_COLUMNS = ("id", "title", "doc_number", "issuer", "doc_type", "date", "gazette", "section",
+               "page", "source", "cites", "repeals")
+BOM = "\ufeff"
+
+
+def _csv_value(rec: Record, name: str) -> str:
+    value = getattr(rec, name)
+    if isinstance(value, list):
+        return "; ".join(value)
+    return "" if value is None else str(value)
+
+
+def iter_csv(records: Iterable[Record]) -> Iterator[str]:
+    """CSV text in chunks, starting with a BOM and a header row."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    yield BOM + buf.getvalue()
+    for rec in records:
+        buf.seek(0)
+        buf.truncate()
+        writer.writerow([_csv_value(rec, c) for c in CSV_COLUMNS])
+        yield buf.getvalue()
+
+
+def iter_jsonl(records: Iterable[Record]) -> Iterator[str]:
+    """One JSON object per line, every record field including the body."""
+    for rec in records:
+        yield json.dumps(rec.to_dict(), ensure_ascii=False) + "\n"

@@ -1,0 +1,244 @@
+"""Search: a :class:`SearchRequest` in, a :class:`SearchResult` out. No Flask here.
+
+Filters and facets work on sets of Whoosh docnums and per-document column values, so every
+count is exact: the total is the size of the final set, and each facet counts its values over the
+documents that match the query and every *other* active filter (disjunctive faceting: choosing
+一个发文机关 does not collapse the counts of the others). Internal documents are removed here,
+before anything is counted, unless the caller is staff.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from indexer.records import Record
+from indexer.store import doc_to_record
+from searchapp.engine import Columns, Engine
+from searchapp.request import FACETS, SearchRequest
+
+MAX_FACET_SHOWN = 30
+
+
+@dataclass
+class FacetValue:
+    value: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class Hit:
+    id: str
+    title: str
+    doc_number: str
+    issuer: str
+    doc_type: str
+    date: str
+    gazette: str
+    page: int | None
+    score: float | None
+    snippet: str
+    title_html: str
+    visibility: str
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dict(self.__dict__)
+        data.pop("title_html")
+        return data
+
+
+@dataclass
+class ZeroHint:
+    """Why nothing matched and the ways out: per term and per filter hit counts."""
+
+    terms: list[tuple[str, int]] = field(default_factory=list)
+    filters: list[tuple[str, str, int]] = field(default_factory=list)  # (param, value, total without)
+    other_mode: str = ""
+    other_mode_total: int = 0
+
+
+@dataclass
+class SearchResult:
+    request: SearchRequest
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]]
+    histogram: list[tuple[str, int]]
+    warnings: list[str]
+    zero: ZeroHint | None = None
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.request.page_size))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The DESIGN JSON shape of ``search --json`` and ``/api/search``."""
+        data: dict[str, Any] = {
+            "ok": True,
+            "query": self.request.q,
+            "total": self.total,
+            "page": self.request.page,
+            "page_size": self.request.page_size,
+            "pages": self.pages,
+            "hits": [h.to_dict() for h in self.hits],
+            "facets": {k: [v.__dict__ for v in vs] for k, vs in self.facets.items()},
+            "histogram": [{"year": y, "count": c} for y, c in self.histogram],
+            "warnings": self.warnings,
+        }
+        if self.zero is not None:
+            data["zero"] = {
+                "terms": [{"term": t, "count": c} for t, c in self.zero.terms],
+                "filters": [{"param": p, "value": v, "total_without": c}
+                            for p, v, c in self.zero.filters],
+                "other_mode": self.zero.other_mode,
+                "other_mode_total": self.zero.other_mode_total,
+            }
+        return data
+
+
+def _column(columns: Columns, facet: str) -> list[str]:
+    values: list[str] = getattr(columns, facet)
+    return values
+
+
+def _date_filter(docs: Iterable[int], columns: Columns, request: SearchRequest) -> set[int]:
+    lo, hi = request.date_from, request.date_to
+    if not (lo or hi):
+        return set(docs)
+    dates = columns.date
+    return {n for n in docs if dates[n] and (not lo or dates[n] >= lo) and (not hi or dates[n] <= hi)}
+
+
+def _facet_filter(docs: Iterable[int], columns: Columns, facet: str, chosen: tuple[str, ...]
+                  ) -> set[int]:
+    values = _column(columns, facet)
+    wanted = set(chosen)
+    return {n for n in docs if values[n] in wanted}
+
+
+class Searcher:
+    """The search library over one :class:`Engine`; ``staff`` decides what is visible."""
+
+    def __init__(self, engine: Engine, staff: bool = False) -> None:
+        self.engine = engine
+        self.staff = staff
+
+    # -- matching -------------------------------------------------------------------------
+    def _parse(self, request: SearchRequest, schema: Any, mode: str | None = None) -> Any:
+        from searchapp.query import parse_query
+
+        return parse_query(request.q, mode=mode or request.mode, scope=request.scope, schema=schema)
+
+    def _matching(self, parsed: Any, searcher: Any, visible: frozenset[int]) -> set[int]:
+        if parsed.query is None:
+            return set(visible)
+        return {n for n in parsed.query.docs(searcher) if n in visible}
+
+    def _filtered(self, base: set[int], columns: Columns, request: SearchRequest,
+                  skip: str | None = None) -> set[int]:
+        docs = _date_filter(base, columns, request) if skip != "date" else set(base)
+        for facet in FACETS:
+            if facet != skip and request.selected(facet):
+                docs = _facet_filter(docs, columns, facet, request.selected(facet))
+        return docs
+
+    # -- the public entry points -----------------------------------------------------------
+    def search(self, request: SearchRequest) -> SearchResult:
+        """Run a request: the page of hits, exact total, facets, year histogram, zero hints."""
+        snap, searcher = self.engine.searcher()
+        columns = snap.columns
+        parsed = self._parse(request, snap.schema)
+        base = self._matching(parsed, searcher, columns.visible(self.staff))
+        final = self._filtered(base, columns, request)
+        facets = {f: self._facet(f, base, columns, request) for f in FACETS}
+        years = Counter(columns.year[n] for n in final if columns.year[n])
+        histogram = sorted(years.items())
+        order = self._ranked(parsed, searcher, final, columns, request, request.page * request.page_size)
+        start = (request.page - 1) * request.page_size
+        hits = [self._hit(searcher, n, s, parsed) for n, s in order[start:start + request.page_size]]
+        warnings = [*request.warnings, *parsed.warnings]
+        if request.page > 1 and start >= len(final) and final:
+            warnings.append(f"第 {request.page} 页超出结果范围（共 {-(-len(final) // request.page_size)} 页）")
+        result = SearchResult(request, len(final), hits, facets, histogram, warnings)
+        if not final:
+            result.zero = self._zero_hint(request, parsed, searcher, columns, base)
+        return result
+
+    def iter_all(self, request: SearchRequest) -> Iterator[Record]:
+        """Every matching record in result order (for exports), not just one page."""
+        snap, searcher = self.engine.searcher()
+        parsed = self._parse(request, snap.schema)
+        base = self._matching(parsed, searcher, snap.columns.visible(self.staff))
+        final = self._filtered(base, snap.columns, request)
+        for n, _ in self._ranked(parsed, searcher, final, snap.columns, request, None):
+            yield doc_to_record(searcher.stored_fields(n))
+
+    # -- pieces ----------------------------------------------------------------------------
+    def _facet(self, facet: str, base: set[int], columns: Columns, request: SearchRequest
+               ) -> list[FacetValue]:
+        docs = self._filtered(base, columns, request, skip=facet)
+        values = _column(columns, facet)
+        counts = Counter(values[n] for n in docs if values[n])
+        chosen = request.selected(facet)
+        ordered = (sorted(counts.items(), key=lambda kv: kv[0], reverse=True) if facet == "year"
+                   else sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+        shown = [FacetValue(v, c, v in chosen) for v, c in ordered[:MAX_FACET_SHOWN]]
+        # A selected value always shows, with its count, even when it fell out of the top list.
+        shown += [FacetValue(v, counts.get(v, 0), True) for v in chosen
+                  if v not in {s.value for s in shown}]
+        return shown
+
+    def _ranked(self, parsed: Any, searcher: Any, final: set[int], columns: Columns,
+                request: SearchRequest, limit: int | None) -> list[tuple[int, float | None]]:
+        """Docnums with scores in display order; by date (newest first) when browsing."""
+        if parsed.query is None or request.sort == "date":
+            ordered = sorted(final, key=lambda n: (columns.date[n], -n), reverse=True)
+            return [(n, None) for n in (ordered if limit is None else ordered[:limit])]
+        if not final:
+            return []
+        from searchapp.query import recency_boost
+
+        results = searcher.search(parsed.query, filter=final, limit=limit or len(final))
+        scored = [(hit.docnum, hit.score * recency_boost(columns.date[hit.docnum]))
+                  for hit in results]
+        scored.sort(key=lambda p: -p[1])
+        return [(n, round(s, 4)) for n, s in scored]
+
+    def _hit(self, searcher: Any, docnum: int, score: float | None, parsed: Any) -> Hit:
+        from searchapp.snippets import make_snippet
+
+        stored = searcher.stored_fields(docnum)
+        rec = doc_to_record(stored)
+        return Hit(
+            id=rec.id, title=rec.title, doc_number=rec.doc_number, issuer=rec.issuer,
+            doc_type=rec.doc_type, date=rec.date, gazette=rec.gazette, page=rec.page,
+            score=score, visibility=rec.visibility,
+            snippet=make_snippet(rec.body, parsed),
+            title_html=make_snippet(rec.title, parsed, fragments=1, size=max(len(rec.title), 1)),
+        )
+
+    def _zero_hint(self, request: SearchRequest, parsed: Any, searcher: Any, columns: Columns,
+                   base: set[int]) -> ZeroHint:
+        visible = columns.visible(self.staff)
+        hint = ZeroHint()
+        for term, query in parsed.term_queries:
+            hint.terms.append((term, sum(1 for n in query.docs(searcher) if n in visible)))
+        for facet in FACETS:
+            for value in request.selected(facet):
+                without = request.with_changes(**{facet: tuple(
+                    v for v in request.selected(facet) if v != value)})
+                hint.filters.append((facet, value, len(self._filtered(base, columns, without))))
+        if request.date_from or request.date_to:
+            undated = request.with_changes(date_from="", date_to="")
+            hint.filters.append(("date", f"{request.date_from}~{request.date_to}",
+                                 len(self._filtered(base, columns, undated))))
+        if request.q:
+            other = "exact" if request.mode == "words" else "words"
+            other_parsed = self._parse(request, searcher.schema, mode=other)
+            other_base = self._matching(other_parsed, searcher, visible)
+            hint.other_mode = other
+            hint.other_mode_total = len(self._filtered(other_base, columns, request))
+        return hint
