@@ -44,20 +44,42 @@ class State:
 def _set_state(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
     state = ctx.ensure_object(State)
     if value is not None and value is not False:
-        setattr(state, {"config": "config_path", "index": "index_path"}.get(param.name or "",
-                                                                            param.name or ""), value)
+        setattr(
+            state,
+            {"config": "config_path", "index": "index_path"}.get(
+                param.name or "", param.name or ""
+            ),
+            value,
+        )
     return value
 
 
 def common_options(func: F) -> F:
     """``--config``, ``--index`` and ``--debug``, accepted before or after the command name."""
     opts = [
-        click.option("--config", "config", metavar="FILE", expose_value=False, callback=_set_state,
-                     help="Config file (default ./config.toml, env GAZETTE_CONFIG)."),
-        click.option("--index", "index", metavar="DIR", expose_value=False, callback=_set_state,
-                     help="Index directory (overrides [index] path, env GAZETTE_INDEX)."),
-        click.option("--debug", is_flag=True, expose_value=False, callback=_set_state,
-                     help="Show tracebacks."),
+        click.option(
+            "--config",
+            "config",
+            metavar="FILE",
+            expose_value=False,
+            callback=_set_state,
+            help="Config file (default ./config.toml, env GAZETTE_CONFIG).",
+        ),
+        click.option(
+            "--index",
+            "index",
+            metavar="DIR",
+            expose_value=False,
+            callback=_set_state,
+            help="Index directory (overrides [index] path, env GAZETTE_INDEX).",
+        ),
+        click.option(
+            "--debug",
+            is_flag=True,
+            expose_value=False,
+            callback=_set_state,
+            help="Show tracebacks.",
+        ),
     ]
     for opt in reversed(opts):
         func = opt(func)
@@ -124,8 +146,10 @@ class ProgressBar:
             elapsed = max(time.monotonic() - self.started, 1e-6)
             rate = p.bytes_done / elapsed / 1e6
             bar = _bar(p.files_done, p.files_total)
-            line = (f"reading {bar} {p.files_done}/{p.files_total} files · {p.documents} docs · "
-                    f"{rate:.2f} MB/s · {p.current}")
+            line = (
+                f"reading {bar} {p.files_done}/{p.files_total} files · {p.documents} docs · "
+                f"{rate:.2f} MB/s · {p.current}"
+            )
         else:
             bar = _bar(p.documents, p.files_total)
             line = f"indexing {bar} {p.documents}/{p.files_total} docs"
@@ -149,15 +173,22 @@ def _bar(done: int, total: int, width: int = 20) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable summary, no progress.")
 @common_options
 @guarded
-def index_command(paths: tuple[Path, ...], rebuild: bool, jobs: int | None, internal: bool,
-                  as_json: bool) -> None:
+def index_command(
+    paths: tuple[Path, ...], rebuild: bool, jobs: int | None, internal: bool, as_json: bool
+) -> None:
     """Index .pdf, .txt and .jsonl files or folders (default: [sources] in config)."""
     from indexer.reindex import reindex
 
     bar = ProgressBar(enabled=not as_json and sys.stderr.isatty())
     try:
-        report = reindex(state().config, list(paths) or None, rebuild=rebuild, jobs=jobs,
-                         internal=internal, progress=bar)
+        report = reindex(
+            state().config,
+            list(paths) or None,
+            rebuild=rebuild,
+            jobs=jobs,
+            internal=internal,
+            progress=bar,
+        )
     finally:
         bar.close()
     if as_json:
@@ -173,11 +204,13 @@ def _print_report(report: Any) -> None:
         click.echo(f"note: {note}", err=True)
     for f in report.failed:
         click.echo(f"failed: {f.source}: {f.error}", err=True)
-    counts = ", ".join(f"{report.count(s)} {s}" for s in
-                       ("added", "changed", "unchanged", "removed", "failed"))
+    counts = ", ".join(
+        f"{report.count(s)} {s}" for s in ("added", "changed", "unchanged", "removed", "failed")
+    )
     verb = "rebuilt" if report.rebuilt else "updated"
-    click.echo(f"{verb}: files {counts}; {report.documents} documents in index; "
-               f"{report.seconds:.2f} s")
+    click.echo(
+        f"{verb}: files {counts}; {report.documents} documents in index; {report.seconds:.2f} s"
+    )
 
 
 @cli.command("inspect")
@@ -199,8 +232,10 @@ def inspect_command(file: Path, as_json: bool) -> None:
     click.echo("page  文号                     文种  date        issuer / title")
     for r in records:
         page = "" if r.page is None else str(r.page)
-        click.echo(f"{page:>4}  {_pad(r.doc_number, 24)} {_pad(r.doc_type, 4)} {r.date or '-':10}  "
-                   f"{r.issuer or '-'} / {r.title}")
+        click.echo(
+            f"{page:>4}  {_pad(r.doc_number, 24)} {_pad(r.doc_type, 4)} {r.date or '-':10}  "
+            f"{r.issuer or '-'} / {r.title}"
+        )
 
 
 def _pad(text: str, width: int) -> str:
@@ -224,10 +259,14 @@ def stats_command(as_json: bool) -> None:
         click.echo(json.dumps(stats, ensure_ascii=False, indent=1))
         return
     click.echo(f"index:      {stats['path']} ({stats['size_mb']:.1f} MB)")
-    click.echo(f"built:      {stats['built_at']} with {stats['segmenter']}, "
-               f"user dictionary {stats['user_dict_sha1'][:10]} ({stats['user_words']} words)")
-    click.echo(f"documents:  {stats['documents']} ({stats['visibility'].get('internal', 0)} internal)"
-               f" from {stats['sources']} source files")
+    click.echo(
+        f"built:      {stats['built_at']} with {stats['segmenter']}, "
+        f"user dictionary {stats['user_dict_sha1'][:10]} ({stats['user_words']} words)"
+    )
+    click.echo(
+        f"documents:  {stats['documents']} ({stats['visibility'].get('internal', 0)} internal)"
+        f" from {stats['sources']} source files"
+    )
     for name in ("doc_type", "year", "issuer"):
         top = ", ".join(f"{v} {c}" for v, c in stats[name][:8])
         click.echo(f"{name + ':':11} {top}")

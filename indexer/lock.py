@@ -47,7 +47,10 @@ class WriterLock:
         return self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.release()
 
@@ -67,7 +70,9 @@ class WriterLock:
         if previous:
             pid = previous.partition(" ")[0]
             if pid.isdigit() and not _pid_alive(int(pid)):
-                self.stale = f"cleared a stale lock left by a killed reindex ({_describe(previous)})"
+                self.stale = (
+                    f"cleared a stale lock left by a killed reindex ({_describe(previous)})"
+                )
         stamp = time.strftime("%Y-%m-%d %H:%M:%S")
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()} {stamp}\n".encode(), 0)

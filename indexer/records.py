@@ -52,8 +52,21 @@ class Record:
             value = getattr(rec, name)
             if isinstance(value, str):
                 setattr(rec, name, int(value) if value.isdigit() else None)
-        for name in ("id", "title", "doc_number", "issuer", "doc_type", "date", "gazette",
-                     "gazette_date", "section", "source", "contact", "body", "visibility"):
+        for name in (
+            "id",
+            "title",
+            "doc_number",
+            "issuer",
+            "doc_type",
+            "date",
+            "gazette",
+            "gazette_date",
+            "section",
+            "source",
+            "contact",
+            "body",
+            "visibility",
+        ):
             if getattr(rec, name) is None:
                 setattr(rec, name, "" if name != "visibility" else "public")
         return rec

@@ -112,8 +112,10 @@ def scan_sources(
     if paths:
         groups = [(paths, "internal" if internal else "public")]
     else:
-        groups = [(list(config.sources.paths), "public"),
-                  (list(config.sources.internal_paths), "internal")]
+        groups = [
+            (list(config.sources.paths), "public"),
+            (list(config.sources.internal_paths), "internal"),
+        ]
     files: dict[str, SourceFile] = {}
     errors: list[FileOutcome] = []
     for group, visibility in groups:
@@ -123,6 +125,15 @@ def scan_sources(
             else:
                 files.setdefault(item.key, item)
     return list(files.values()), errors
+
+
+def missing_roots(config: Config, paths: list[Path] | None) -> list[Path]:
+    """Configured source paths that do not exist now (an unmounted share, a typo).
+
+    Documents from under them are kept: a source that cannot be seen is not a source deleted.
+    """
+    roots = paths or [*config.sources.paths, *config.sources.internal_paths]
+    return [p for p in roots if not p.exists()]
 
 
 def _in_scope(key: str, root: Path, paths: list[Path] | None) -> bool:
@@ -160,8 +171,16 @@ def reindex(
 class _Run:
     """One reindex, holding the lock; split in steps so each stays small."""
 
-    def __init__(self, config: Config, layout: store.Layout, paths: list[Path] | None, jobs: int,
-                 internal: bool, progress: ProgressFn, report: ReindexReport) -> None:
+    def __init__(
+        self,
+        config: Config,
+        layout: store.Layout,
+        paths: list[Path] | None,
+        jobs: int,
+        internal: bool,
+        progress: ProgressFn,
+        report: ReindexReport,
+    ) -> None:
         self.config, self.layout, self.paths, self.jobs = config, layout, paths, jobs
         self.internal, self.progress, self.report = internal, progress, report
         from indexer.analysis import read_user_dict
@@ -186,8 +205,9 @@ class _Run:
                 self.report.files.append(FileOutcome(src.key, "failed", error=str(exc.strerror)))
         return hashes
 
-    def _load(self, todo: list[SourceFile], known: dict[str, tuple[str, str]]
-              ) -> Iterator[tuple[SourceFile, list[Record]]]:
+    def _load(
+        self, todo: list[SourceFile], known: dict[str, tuple[str, str]]
+    ) -> Iterator[tuple[SourceFile, list[Record]]]:
         """Load files (in parallel), report each, and yield the ones that gave records."""
         done_bytes = docs = 0
         sizes = {s.key: s.path.stat().st_size for s in todo}
@@ -196,12 +216,14 @@ class _Run:
             done_bytes += sizes[src.key]
             status: Status = "changed" if src.key in known else "added"
             if isinstance(result, str):
-                self.report.files.append(FileOutcome(src.key, "failed", error=result,
-                                                     size=sizes[src.key]))
+                self.report.files.append(
+                    FileOutcome(src.key, "failed", error=result, size=sizes[src.key])
+                )
             else:
                 docs += len(result)
-                self.report.files.append(FileOutcome(src.key, status, len(result),
-                                                     size=sizes[src.key]))
+                self.report.files.append(
+                    FileOutcome(src.key, status, len(result), size=sizes[src.key])
+                )
                 yield src, result
             self.progress(Progress("read", n, len(todo), docs, done_bytes, src.key))
 
@@ -241,15 +263,27 @@ class _Run:
             else:
                 todo.append(src)
         scanned = {f.key for f in files}
-        gone = [k for k in known if k not in scanned and _in_scope(k, self.config.root, self.paths)]
+        unseen = missing_roots(self.config, self.paths)
+        gone = [
+            k
+            for k in known
+            if k not in scanned
+            and _in_scope(k, self.config.root, self.paths)
+            and not (unseen and _in_scope(k, self.config.root, unseen))
+        ]
         loaded = list(self._load(todo, known))
         self.report.files.extend(FileOutcome(k, "removed") for k in gone)
         if loaded or gone:
             self._write(ix, loaded, hashes, delete=[*gone, *(s.key for s, _ in loaded)])
         self.report.documents = ix.doc_count()
 
-    def _write(self, ix: Any, loaded: list[tuple[SourceFile, list[Record]]],
-               hashes: dict[str, str], delete: Iterable[str]) -> None:
+    def _write(
+        self,
+        ix: Any,
+        loaded: list[tuple[SourceFile, list[Record]]],
+        hashes: dict[str, str],
+        delete: Iterable[str],
+    ) -> None:
         """Delete the given sources' documents and add the loaded ones, in one commit."""
         try:
             writer = ix.writer(limitmb=WRITER_LIMIT_MB)
@@ -269,8 +303,10 @@ class _Run:
             writer.commit()
         except OSError as exc:
             writer.cancel()
-            raise StoreError(f"cannot write the index at {self.layout.live}: "
-                             f"{exc.strerror or exc}; the previous index is unchanged") from None
+            raise StoreError(
+                f"cannot write the index at {self.layout.live}: "
+                f"{exc.strerror or exc}; the previous index is unchanged"
+            ) from None
         except BaseException:
             writer.cancel()
             raise

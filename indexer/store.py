@@ -33,8 +33,16 @@ FORMAT_VERSION = 1
 META_FILE = "gazette.json"
 # Fields whose values are kept as columns, for facet counts and date sorting without stored fields.
 FACET_FIELDS = ("issuer", "doc_type", "year")
-_META_FIELDS = ("issuers", "gazette", "gazette_date", "section", "page", "pdf_page", "attachments",
-                "contact")
+_META_FIELDS = (
+    "issuers",
+    "gazette",
+    "gazette_date",
+    "section",
+    "page",
+    "pdf_page",
+    "attachments",
+    "contact",
+)
 
 
 @dataclass(frozen=True)
@@ -132,7 +140,9 @@ def read_meta(gen: Path) -> dict[str, Any]:
     try:
         meta: dict[str, Any] = json.loads((gen / META_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise StoreError(f"{gen}: index metadata unreadable ({exc}); run `gazette index --rebuild`")
+        raise StoreError(
+            f"{gen}: index metadata unreadable ({exc}); run `gazette index --rebuild`"
+        ) from None
     return meta
 
 
@@ -179,7 +189,9 @@ def open_live(layout: Layout) -> tuple[Any, Path, dict[str, Any]]:
     try:
         ix = whoosh_index.open_dir(str(gen))
     except (OSError, whoosh_index.EmptyIndexError) as exc:
-        raise StoreError(f"{gen}: cannot open index ({exc}); run `gazette index --rebuild`") from None
+        raise StoreError(
+            f"{gen}: cannot open index ({exc}); run `gazette index --rebuild`"
+        ) from None
     return ix, gen, meta
 
 

@@ -14,7 +14,12 @@ import click
 from indexer.cli import cli, common_options, guarded, state
 from indexer.errors import QueryError
 
-_CLI_NAMES = {"date_from": "--from", "date_to": "--to", "page_size": "--limit", "doc_type": "--type"}
+_CLI_NAMES = {
+    "date_from": "--from",
+    "date_to": "--to",
+    "page_size": "--limit",
+    "doc_type": "--type",
+}
 
 
 def _services(staff: bool) -> tuple[Any, Any]:
@@ -34,34 +39,63 @@ def _services(staff: bool) -> tuple[Any, Any]:
 @click.option("--to", "date_to", default="", metavar="DATE", help="Latest date, YYYY-MM-DD.")
 @click.option("--year", multiple=True, help="Year (repeat for several: OR).")
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance")
-@click.option("--mode", type=click.Choice(["words", "exact"]), default="words",
-              help="words = 模糊 (default), exact = 精确 substring.")
+@click.option(
+    "--mode",
+    type=click.Choice(["words", "exact"]),
+    default="words",
+    help="words = 模糊 (default), exact = 精确 substring.",
+)
 @click.option("--scope", type=click.Choice(["all", "title"]), default="all")
 @click.option("--page", default="1", help="Page number.")
 @click.option("--limit", default=None, help="Hits per page (default [web] page_size).")
 @click.option("--json", "as_json", is_flag=True, help="The DESIGN JSON shape.")
-@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default=None,
-              help="Export every matching document, not just one page.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "jsonl"]),
+    default=None,
+    help="Export every matching document, not just one page.",
+)
 @click.option("--staff", is_flag=True, help="Include internal documents (local operator).")
 @common_options
 @guarded
-def search_command(query: str, issuer: tuple[str, ...], doc_type: tuple[str, ...], date_from: str,
-                   date_to: str, year: tuple[str, ...], sort: str, mode: str, scope: str,
-                   page: str, limit: str | None, as_json: bool, fmt: str | None,
-                   staff: bool) -> None:
+def search_command(
+    query: str,
+    issuer: tuple[str, ...],
+    doc_type: tuple[str, ...],
+    date_from: str,
+    date_to: str,
+    year: tuple[str, ...],
+    sort: str,
+    mode: str,
+    scope: str,
+    page: str,
+    limit: str | None,
+    as_json: bool,
+    fmt: str | None,
+    staff: bool,
+) -> None:
     """Search the index; an empty QUERY lists every document matching the filters."""
     from searchapp.request import parse_params
 
     config = state().config
-    params = {"q": [query], "issuer": list(issuer), "doc_type": list(doc_type),
-              "year": list(year), "date_from": [date_from], "date_to": [date_to],
-              "sort": [sort], "mode": [mode], "scope": [scope], "page": [page],
-              "page_size": [limit or str(config.web.page_size)]}
+    params = {
+        "q": [query],
+        "issuer": list(issuer),
+        "doc_type": list(doc_type),
+        "year": list(year),
+        "date_from": [date_from],
+        "date_to": [date_to],
+        "sort": [sort],
+        "mode": [mode],
+        "scope": [scope],
+        "page": [page],
+        "page_size": [limit or str(config.web.page_size)],
+    }
     try:
         request = parse_params(params, config.web.page_size)
     except QueryError as exc:
-        raise QueryError(_CLI_NAMES.get(exc.param, exc.param),
-                         str(exc).split(": ", 1)[1]) from None
+        raise QueryError(_CLI_NAMES.get(exc.param, exc.param), str(exc).split(": ", 1)[1]) from None
     searcher, _ = _services(staff)
     if fmt:
         from searchapp.export import iter_csv, iter_jsonl
@@ -109,9 +143,16 @@ def show_command(key: str, as_json: bool, staff: bool) -> None:
         return
     rec = view.record
     click.echo(rec.title)
-    for label, value in (("文号", rec.doc_number), ("发文机关", rec.issuer), ("文种", rec.doc_type),
-                         ("成文日期", rec.date), ("公报", rec.gazette), ("页码", rec.page),
-                         ("id", rec.id), ("来源", rec.source)):
+    for label, value in (
+        ("文号", rec.doc_number),
+        ("发文机关", rec.issuer),
+        ("文种", rec.doc_type),
+        ("成文日期", rec.date),
+        ("公报", rec.gazette),
+        ("页码", rec.page),
+        ("id", rec.id),
+        ("来源", rec.source),
+    ):
         if value:
             click.echo(f"{label}: {value}")
     for link in view.repealed_by:

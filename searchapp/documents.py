@@ -47,8 +47,8 @@ _SENTENCE_END = re.compile(r"[。；;\n]")
 def sentence_around(text: str, doc_number: str) -> str:
     """The sentence of ``text`` in which ``doc_number`` (any variant) is printed.
 
-    >>> sentence_around("前言。原《办法》（离政办发〔2022〕15号）同时废止。后记", "离政办发〔2022〕15号")
-    '原《办法》（离政办发〔2022〕15号）同时废止。'
+    >>> sentence_around("前言。原办法（离政办发〔2022〕15号）同时废止。", "离政办发〔2022〕15号")
+    '原办法（离政办发〔2022〕15号）同时废止。'
     """
     for parsed, start, end in iter_doc_numbers(text):
         if str(parsed) == doc_number:
@@ -85,8 +85,10 @@ class Documents:
 
     def _by_field(self, name: str, value: str) -> list[Record]:
         _snap, searcher = self.engine.searcher()
-        return [doc_to_record(searcher.stored_fields(n))
-                for n in self._visible_docnums(searcher, Term(name, value))]
+        return [
+            doc_to_record(searcher.stored_fields(n))
+            for n in self._visible_docnums(searcher, Term(name, value))
+        ]
 
     def _link(self, doc_number: str) -> Link:
         found = self._by_field("doc_number", doc_number)
@@ -99,9 +101,13 @@ class Documents:
         doc.cites = [self._link(dn) for dn in rec.cites if dn not in rec.repeals]
         doc.repeals = [self._link(dn) for dn in rec.repeals]
         if rec.doc_number:
-            doc.cited_by = [Link(r.doc_number, r.id, r.title)
-                            for r in self._by_field("cites", rec.doc_number) if r.id != rec.id]
-            doc.repealed_by = [Link(r.doc_number, r.id, r.title,
-                                    sentence_around(r.body, rec.doc_number))
-                               for r in self._by_field("repeals", rec.doc_number)]
+            doc.cited_by = [
+                Link(r.doc_number, r.id, r.title)
+                for r in self._by_field("cites", rec.doc_number)
+                if r.id != rec.id
+            ]
+            doc.repealed_by = [
+                Link(r.doc_number, r.id, r.title, sentence_around(r.body, rec.doc_number))
+                for r in self._by_field("repeals", rec.doc_number)
+            ]
         return doc

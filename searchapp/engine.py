@@ -61,8 +61,14 @@ def load_columns(reader: Any) -> Columns:
         column = reader.column_reader(name)
         values[name] = [_text(column[n]) for n in range(size)]
     public = frozenset(n for n in live if values["visibility"][n] == "public")
-    return Columns(values["issuer"], values["doc_type"], values["year"], values["date"],
-                   public, frozenset(live))
+    return Columns(
+        values["issuer"],
+        values["doc_type"],
+        values["year"],
+        values["date"],
+        public,
+        frozenset(live),
+    )
 
 
 class Engine:

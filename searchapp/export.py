@@ -9,8 +9,20 @@ from collections.abc import Iterable, Iterator
 
 from indexer.records import Record
 
-CSV_COLUMNS = ("id", "title", "doc_number", "issuer", "doc_type", "date", "gazette", "section",
-               "page", "source", "cites", "repeals")
+CSV_COLUMNS = (
+    "id",
+    "title",
+    "doc_number",
+    "issuer",
+    "doc_type",
+    "date",
+    "gazette",
+    "section",
+    "page",
+    "source",
+    "cites",
+    "repeals",
+)
 BOM = "\ufeff"
 
 

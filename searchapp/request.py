@@ -53,8 +53,13 @@ class SearchRequest:
             params.append(("q", self.q))
         for facet in FACETS:
             params.extend((facet, v) for v in self.selected(facet))
-        for name, default in (("date_from", ""), ("date_to", ""), ("sort", "relevance"),
-                              ("mode", "words"), ("scope", "all")):
+        for name, default in (
+            ("date_from", ""),
+            ("date_to", ""),
+            ("sort", "relevance"),
+            ("mode", "words"),
+            ("scope", "all"),
+        ):
             value = getattr(self, name)
             if value != default:
                 params.append((name, value))
@@ -90,8 +95,9 @@ def _choice(params: Mapping[str, Sequence[str]], name: str, allowed: tuple[str, 
     return value
 
 
-def _int(params: Mapping[str, Sequence[str]], name: str, default: int, upper: int,
-         warnings: list[str]) -> int:
+def _int(
+    params: Mapping[str, Sequence[str]], name: str, default: int, upper: int, warnings: list[str]
+) -> int:
     raw = _one(params, name, str(default)).strip() or str(default)
     if not raw.isdigit() or len(raw) > 12:
         raise QueryError(name, f'"{raw[:40]}" is not a positive whole number')
@@ -104,8 +110,9 @@ def _int(params: Mapping[str, Sequence[str]], name: str, default: int, upper: in
     return value
 
 
-def _facet_values(params: Mapping[str, Sequence[str]], name: str, warnings: list[str]
-                  ) -> tuple[str, ...]:
+def _facet_values(
+    params: Mapping[str, Sequence[str]], name: str, warnings: list[str]
+) -> tuple[str, ...]:
     values = list(dict.fromkeys(v.strip()[:100] for v in params.get(name) or () if v.strip()))
     if len(values) > MAX_FACET_VALUES:
         warnings.append(f"{name} 最多可选 {MAX_FACET_VALUES} 项，其余已忽略")

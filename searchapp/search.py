@@ -55,7 +55,9 @@ class ZeroHint:
     """Why nothing matched and the ways out: per term and per filter hit counts."""
 
     terms: list[tuple[str, int]] = field(default_factory=list)
-    filters: list[tuple[str, str, int]] = field(default_factory=list)  # (param, value, total without)
+    filters: list[tuple[str, str, int]] = field(
+        default_factory=list
+    )  # (param, value, total without)
     other_mode: str = ""
     other_mode_total: int = 0
 
@@ -91,8 +93,9 @@ class SearchResult:
         if self.zero is not None:
             data["zero"] = {
                 "terms": [{"term": t, "count": c} for t, c in self.zero.terms],
-                "filters": [{"param": p, "value": v, "total_without": c}
-                            for p, v, c in self.zero.filters],
+                "filters": [
+                    {"param": p, "value": v, "total_without": c} for p, v, c in self.zero.filters
+                ],
                 "other_mode": self.zero.other_mode,
                 "other_mode_total": self.zero.other_mode_total,
             }
@@ -109,11 +112,14 @@ def _date_filter(docs: Iterable[int], columns: Columns, request: SearchRequest) 
     if not (lo or hi):
         return set(docs)
     dates = columns.date
-    return {n for n in docs if dates[n] and (not lo or dates[n] >= lo) and (not hi or dates[n] <= hi)}
+    return {
+        n for n in docs if dates[n] and (not lo or dates[n] >= lo) and (not hi or dates[n] <= hi)
+    }
 
 
-def _facet_filter(docs: Iterable[int], columns: Columns, facet: str, chosen: tuple[str, ...]
-                  ) -> set[int]:
+def _facet_filter(
+    docs: Iterable[int], columns: Columns, facet: str, chosen: tuple[str, ...]
+) -> set[int]:
     values = _column(columns, facet)
     wanted = set(chosen)
     return {n for n in docs if values[n] in wanted}
@@ -137,8 +143,9 @@ class Searcher:
             return set(visible)
         return {n for n in parsed.query.docs(searcher) if n in visible}
 
-    def _filtered(self, base: set[int], columns: Columns, request: SearchRequest,
-                  skip: str | None = None) -> set[int]:
+    def _filtered(
+        self, base: set[int], columns: Columns, request: SearchRequest, skip: str | None = None
+    ) -> set[int]:
         docs = _date_filter(base, columns, request) if skip != "date" else set(base)
         for facet in FACETS:
             if facet != skip and request.selected(facet):
@@ -156,12 +163,18 @@ class Searcher:
         facets = {f: self._facet(f, base, columns, request) for f in FACETS}
         years = Counter(columns.year[n] for n in final if columns.year[n])
         histogram = sorted(years.items())
-        order = self._ranked(parsed, searcher, final, columns, request, request.page * request.page_size)
+        order = self._ranked(
+            parsed, searcher, final, columns, request, request.page * request.page_size
+        )
         start = (request.page - 1) * request.page_size
-        hits = [self._hit(searcher, n, s, parsed) for n, s in order[start:start + request.page_size]]
+        hits = [
+            self._hit(searcher, n, s, parsed) for n, s in order[start : start + request.page_size]
+        ]
         warnings = [*request.warnings, *parsed.warnings]
         if request.page > 1 and start >= len(final) and final:
-            warnings.append(f"第 {request.page} 页超出结果范围（共 {-(-len(final) // request.page_size)} 页）")
+            warnings.append(
+                f"第 {request.page} 页超出结果范围（共 {-(-len(final) // request.page_size)} 页）"
+            )
         result = SearchResult(request, len(final), hits, facets, histogram, warnings)
         if not final:
             result.zero = self._zero_hint(request, parsed, searcher, columns, base)
@@ -177,22 +190,36 @@ class Searcher:
             yield doc_to_record(searcher.stored_fields(n))
 
     # -- pieces ----------------------------------------------------------------------------
-    def _facet(self, facet: str, base: set[int], columns: Columns, request: SearchRequest
-               ) -> list[FacetValue]:
+    def _facet(
+        self, facet: str, base: set[int], columns: Columns, request: SearchRequest
+    ) -> list[FacetValue]:
         docs = self._filtered(base, columns, request, skip=facet)
         values = _column(columns, facet)
         counts = Counter(values[n] for n in docs if values[n])
         chosen = request.selected(facet)
-        ordered = (sorted(counts.items(), key=lambda kv: kv[0], reverse=True) if facet == "year"
-                   else sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+        ordered = (
+            sorted(counts.items(), key=lambda kv: kv[0], reverse=True)
+            if facet == "year"
+            else sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        )
         shown = [FacetValue(v, c, v in chosen) for v, c in ordered[:MAX_FACET_SHOWN]]
         # A selected value always shows, with its count, even when it fell out of the top list.
-        shown += [FacetValue(v, counts.get(v, 0), True) for v in chosen
-                  if v not in {s.value for s in shown}]
+        shown += [
+            FacetValue(v, counts.get(v, 0), True)
+            for v in chosen
+            if v not in {s.value for s in shown}
+        ]
         return shown
 
-    def _ranked(self, parsed: Any, searcher: Any, final: set[int], columns: Columns,
-                request: SearchRequest, limit: int | None) -> list[tuple[int, float | None]]:
+    def _ranked(
+        self,
+        parsed: Any,
+        searcher: Any,
+        final: set[int],
+        columns: Columns,
+        request: SearchRequest,
+        limit: int | None,
+    ) -> list[tuple[int, float | None]]:
         """Docnums with scores in display order; by date (newest first) when browsing."""
         if parsed.query is None or request.sort == "date":
             ordered = sorted(final, key=lambda n: (columns.date[n], -n), reverse=True)
@@ -202,8 +229,9 @@ class Searcher:
         from searchapp.query import recency_boost
 
         results = searcher.search(parsed.query, filter=final, limit=limit or len(final))
-        scored = [(hit.docnum, hit.score * recency_boost(columns.date[hit.docnum]))
-                  for hit in results]
+        scored = [
+            (hit.docnum, hit.score * recency_boost(columns.date[hit.docnum])) for hit in results
+        ]
         scored.sort(key=lambda p: -p[1])
         return [(n, round(s, 4)) for n, s in scored]
 
@@ -213,28 +241,42 @@ class Searcher:
         stored = searcher.stored_fields(docnum)
         rec = doc_to_record(stored)
         return Hit(
-            id=rec.id, title=rec.title, doc_number=rec.doc_number, issuer=rec.issuer,
-            doc_type=rec.doc_type, date=rec.date, gazette=rec.gazette, page=rec.page,
-            score=score, visibility=rec.visibility,
+            id=rec.id,
+            title=rec.title,
+            doc_number=rec.doc_number,
+            issuer=rec.issuer,
+            doc_type=rec.doc_type,
+            date=rec.date,
+            gazette=rec.gazette,
+            page=rec.page,
+            score=score,
+            visibility=rec.visibility,
             snippet=make_snippet(rec.body, parsed),
             title_html=make_snippet(rec.title, parsed, fragments=1, size=max(len(rec.title), 1)),
         )
 
-    def _zero_hint(self, request: SearchRequest, parsed: Any, searcher: Any, columns: Columns,
-                   base: set[int]) -> ZeroHint:
+    def _zero_hint(
+        self, request: SearchRequest, parsed: Any, searcher: Any, columns: Columns, base: set[int]
+    ) -> ZeroHint:
         visible = columns.visible(self.staff)
         hint = ZeroHint()
         for term, query in parsed.term_queries:
             hint.terms.append((term, sum(1 for n in query.docs(searcher) if n in visible)))
         for facet in FACETS:
             for value in request.selected(facet):
-                without = request.with_changes(**{facet: tuple(
-                    v for v in request.selected(facet) if v != value)})
+                without = request.with_changes(
+                    **{facet: tuple(v for v in request.selected(facet) if v != value)}
+                )
                 hint.filters.append((facet, value, len(self._filtered(base, columns, without))))
         if request.date_from or request.date_to:
             undated = request.with_changes(date_from="", date_to="")
-            hint.filters.append(("date", f"{request.date_from}~{request.date_to}",
-                                 len(self._filtered(base, columns, undated))))
+            hint.filters.append(
+                (
+                    "date",
+                    f"{request.date_from}~{request.date_to}",
+                    len(self._filtered(base, columns, undated)),
+                )
+            )
         if request.q:
             other = "exact" if request.mode == "words" else "words"
             other_parsed = self._parse(request, searcher.schema, mode=other)

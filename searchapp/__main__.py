@@ -1,0 +1,5 @@
+"""``python -m searchapp`` runs the ``gazette`` command."""
+
+from searchapp.cli import main
+
+main()

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from indexer.errors import IndexLockedError
+from indexer.lock import WriterLock
+
+
+def test_second_holder_is_refused_with_the_start_time(tmp_path: Path) -> None:
+    lock_path = tmp_path / ".index.lock"
+    with WriterLock(lock_path):
+        with pytest.raises(IndexLockedError, match=r"another reindex is running \(since 20\d\d-"):
+            WriterLock(lock_path).acquire()
+    with WriterLock(lock_path) as again:  # released on exit
+        assert again.stale is None
+
+
+def test_lock_of_a_killed_process_is_cleared(tmp_path: Path) -> None:
+    lock_path = tmp_path / ".index.lock"
+    code = (
+        "import sys, time; from pathlib import Path; from indexer.lock import WriterLock;"
+        f"WriterLock(Path({str(lock_path)!r})).acquire(); print('held', flush=True); time.sleep(60)"
+    )
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.Popen(
+        [sys.executable, "-c", code], cwd=root, stdout=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "held"
+    with pytest.raises(IndexLockedError):
+        WriterLock(lock_path).acquire()
+    proc.kill()
+    proc.wait()
+    deadline = time.monotonic() + 5
+    while True:
+        try:
+            lock = WriterLock(lock_path)
+            lock.acquire()
+            break
+        except IndexLockedError:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+    assert lock.stale is not None and f"pid {proc.pid}" in lock.stale
+    lock.release()

@@ -1,0 +1,253 @@
+"""Reindexing operators can trust: incremental by hash, atomic rebuilds, one writer, bad files."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import random
+import shutil
+import signal
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from indexer import store
+from indexer.config import Config, load_config
+from indexer.errors import AnalysisMismatchError, StoreError
+from indexer.reindex import reindex
+from searchapp.engine import Engine
+from searchapp.request import SearchRequest
+from searchapp.search import Searcher
+from tests.helpers import LAWS_SAMPLE, popen_cli, run_cli, sample_records, write_config, write_jsonl
+
+
+@pytest.fixture()
+def project(tmp_path: Path) -> Path:
+    """A project folder with a config and two JSONL sources."""
+    records = sample_records()
+    write_jsonl(tmp_path / "src" / "one.jsonl", records[:3])
+    write_jsonl(tmp_path / "src" / "two.jsonl", records[3:])
+    write_config(tmp_path, ["src"])
+    return tmp_path
+
+
+def _config(project: Path) -> Config:
+    return load_config(project / "config.toml")
+
+
+def _ids(config: Config, q: str = "") -> list[str]:
+    result = Searcher(Engine(config)).search(SearchRequest(q=q, page_size=100))
+    return sorted(h.id for h in result.hits)
+
+
+def test_first_run_builds_then_nothing_changed_is_skipped(project: Path) -> None:
+    config = _config(project)
+    first = reindex(config, jobs=1)
+    assert first.rebuilt and first.count("added") == 2 and first.documents == 6
+    second = reindex(config, jobs=1)
+    assert not second.rebuilt
+    assert second.count("unchanged") == 2
+    assert [second.count(s) for s in ("added", "changed", "removed", "failed")] == [0, 0, 0, 0]
+    assert _ids(config) == ["a1", "a2", "a3", "a4", "a5", "a6"]
+
+
+def test_deleting_a_source_removes_exactly_its_documents(project: Path) -> None:
+    config = _config(project)
+    reindex(config, jobs=1)
+    (project / "src" / "two.jsonl").unlink()
+    report = reindex(config, jobs=1)
+    assert report.count("removed") == 1 and report.count("unchanged") == 1
+    assert _ids(config) == ["a1", "a2", "a3"]
+
+
+def test_editing_a_source_replaces_its_documents(project: Path) -> None:
+    config = _config(project)
+    reindex(config, jobs=1)
+    changed = sample_records()[3:5]
+    changed[0]["title"] = "关于调整祁离高速公路建设领导组的通知（修订）"
+    write_jsonl(project / "src" / "two.jsonl", changed)
+    report = reindex(config, jobs=1)
+    assert report.count("changed") == 1 and report.count("unchanged") == 1
+    assert report.documents == 5
+    assert _ids(config) == ["a1", "a2", "a3", "a4", "a5"]
+    hits = Searcher(Engine(config)).search(SearchRequest(q="修订")).hits
+    assert [h.id for h in hits] == ["a4"]
+
+
+def test_a_bad_file_keeps_the_documents_it_had(project: Path) -> None:
+    config = _config(project)
+    reindex(config, jobs=1)
+    (project / "src" / "two.jsonl").write_text("{not json\n", encoding="utf-8")
+    report = reindex(config, jobs=1)
+    assert [(f.source, f.error) for f in report.failed] == [
+        (
+            "src/two.jsonl",
+            "line 1: not valid JSON (Expecting property name enclosed in double "
+            "quotes: line 1 column 2 (char 1))",
+        )
+    ]
+    assert _ids(config) == ["a1", "a2", "a3", "a4", "a5", "a6"]
+
+
+def test_rebuild_swaps_generations_and_keeps_one_previous(project: Path) -> None:
+    config = _config(project)
+    reindex(config, jobs=1)
+    layout = store.Layout(config.index.path)
+    first = layout.current()
+    reindex(config, rebuild=True, jobs=1)
+    second = layout.current()
+    reindex(config, rebuild=True, jobs=1)
+    third = layout.current()
+    assert layout.live.is_symlink() and len({first, second, third}) == 3
+    assert sorted(p.name for p in layout.gens.iterdir()) == sorted([second.name, third.name])
+
+
+def test_full_disk_leaves_the_live_index_as_it_was(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = _config(project)
+    reindex(config, jobs=1)
+    before = _ids(config, "法律顾问")
+    from whoosh.writing import SegmentWriter
+
+    def no_space(self: Any, *args: Any, **kwargs: Any) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(SegmentWriter, "commit", no_space)
+    with pytest.raises(
+        StoreError, match="No space left on device; the previous index is unchanged"
+    ):
+        reindex(config, rebuild=True, jobs=1)
+    write_jsonl(project / "src" / "three.jsonl", [{"id": "x", "title": "法律顾问新增"}])
+    with pytest.raises(StoreError, match="No space left"):
+        reindex(config, jobs=1)
+    monkeypatch.undo()
+    assert _ids(config, "法律顾问") == before
+    assert len(list(store.Layout(config.index.path).gens.iterdir())) == 1
+
+
+def test_changed_user_dictionary_is_refused_until_rebuild(project: Path) -> None:
+    config = _config(project)
+    reindex(config, jobs=1)
+    (project / "words.dict").write_text("金巢魔码 10 nz\n", encoding="utf-8")
+    write_config(project, ["src"], extra="")
+    text = (project / "config.toml").read_text(encoding="utf-8")
+    (project / "config.toml").write_text(
+        text.replace('user_dict = ""', 'user_dict = "words.dict"'), encoding="utf-8"
+    )
+    config = _config(project)
+    with pytest.raises(AnalysisMismatchError, match="run `gazette index --rebuild`"):
+        reindex(config, jobs=1)
+    with pytest.raises(AnalysisMismatchError, match="rebuild"):
+        Engine(config).snapshot()
+    assert reindex(config, rebuild=True, jobs=1).documents == 6
+    assert Engine(config).snapshot().columns.everyone
+
+
+@pytest.fixture()
+def big_project(tmp_path: Path) -> Path:
+    """A project whose rebuild takes a few seconds: 250 real laws."""
+    if not LAWS_SAMPLE.is_file():
+        pytest.skip(f"{LAWS_SAMPLE} not present")
+    lines = LAWS_SAMPLE.read_text(encoding="utf-8").splitlines()[:250]
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "laws.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_jsonl(tmp_path / "src" / "sample.jsonl", sample_records())
+    write_config(tmp_path, ["src"])
+    return tmp_path
+
+
+def _answers(project: Path) -> str:
+    out = run_cli("search", "法律顾问", "--json", "--limit", "50", cwd=project)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    return json.dumps([data["total"], [h["id"] for h in data["hits"]], data["facets"]])
+
+
+def _wait_for_lock(project: Path, timeout: float = 30) -> None:
+    lock = project / ".index.lock"
+    deadline = time.monotonic() + timeout
+    while not (lock.is_file() and lock.read_text().strip()):
+        assert time.monotonic() < deadline, "reindex never took the lock"
+        time.sleep(0.02)
+
+
+@pytest.mark.slow
+def test_rebuild_killed_at_random_points_leaves_the_previous_index(big_project: Path) -> None:
+    first = run_cli("index", "--jobs", "1", cwd=big_project)
+    assert first.returncode == 0, first.stderr
+    expected = _answers(big_project)
+    rng = random.Random(20241128)
+    for _ in range(3):
+        proc = popen_cli("index", "--rebuild", "--jobs", "1", cwd=big_project)
+        _wait_for_lock(big_project)
+        time.sleep(rng.uniform(0.0, 2.5))
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        assert proc.returncode == -signal.SIGKILL
+        assert _answers(big_project) == expected
+    again = run_cli("index", "--jobs", "1", "--json", cwd=big_project)
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["files"]["unchanged"] == 2
+
+
+@pytest.mark.slow
+def test_a_second_reindex_while_one_runs_exits_1(big_project: Path) -> None:
+    proc = popen_cli("index", "--rebuild", "--jobs", "1", cwd=big_project)
+    try:
+        _wait_for_lock(big_project)
+        second = run_cli("index", cwd=big_project)
+        assert second.returncode == 1
+        assert second.stderr.startswith("gazette: another reindex is running (since 20")
+        assert "Traceback" not in second.stderr and len(second.stderr.splitlines()) == 1
+    finally:
+        proc.wait(timeout=300)
+    assert proc.returncode == 0
+
+
+def test_bad_files_beside_good_ones(tmp_path: Path) -> None:
+    """Zero-byte and truncated PDFs are named and skipped; a GB18030 text is indexed."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "empty.pdf").write_bytes(b"")
+    real = (
+        Path(__file__).resolve().parent.parent
+        / "data"
+        / "gazettes"
+        / "guowuyuan-gazette-1954-01.pdf"
+    )
+    (src / "truncated.pdf").write_bytes(real.read_bytes()[:5000])
+    text = (
+        "吕梁市离石区人民政府关于测试编码的通知\n\n离政发〔2024〕99号\n\n各乡（镇）人民政府：\n\n"
+        "　　这是一份以GB18030编码保存的测试通知，内容涉及秸秆综合利用。\n\n"
+        "吕梁市离石区人民政府\n\n2024年3月5日\n"
+    )
+    (src / "gbk.txt").write_bytes(text.encode("gb18030"))
+    write_config(tmp_path, ["src"])
+    out = run_cli("index", "--jobs", "1", cwd=tmp_path)
+    assert out.returncode == 1
+    assert "Traceback" not in out.stderr
+    failed = [line for line in out.stderr.splitlines() if line.startswith("failed:")]
+    assert len(failed) == 2
+    assert failed[0].startswith("failed: src/empty.pdf: ")
+    assert failed[1].startswith("failed: src/truncated.pdf: ")
+    assert "files 1 added" in out.stdout
+    found = run_cli("search", "秸秆综合利用", "--json", cwd=tmp_path)
+    hits = json.loads(found.stdout)["hits"]
+    assert [h["doc_number"] for h in hits] == ["离政发〔2024〕99号"]
+
+
+def test_sources_outside_the_project_keep_absolute_keys(tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere"
+    write_jsonl(outside / "x.jsonl", sample_records()[:1])
+    project = tmp_path / "proj"
+    write_config(project, [str(outside)])
+    report = reindex(load_config(project / "config.toml"), jobs=1)
+    assert [f.source for f in report.files] == [(outside / "x.jsonl").as_posix()]
+    shutil.rmtree(outside)
+    again = reindex(load_config(project / "config.toml"), jobs=1)
+    assert [f.error for f in again.failed] == ["no such file or folder"]
+    assert again.count("removed") == 0 and again.documents == 1
