@@ -28,6 +28,8 @@ class SourcesConfig:
 @dataclass(frozen=True)
 class IndexConfig:
     path: Path = Path("data/index")
+    file_timeout: int = 300  # seconds one source file may take to extract
+    file_memory_mb: int = 4096  # address-space limit of the process extracting one file
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,7 @@ class Config:
 
     def with_index(self, path: str | Path) -> Config:
         """A copy pointing at another index directory (``--index`` / ``GAZETTE_INDEX``)."""
-        return replace(self, index=IndexConfig(path=Path(path).resolve()))
+        return replace(self, index=replace(self.index, path=Path(path).resolve()))
 
 
 _SECTIONS: dict[str, type] = {

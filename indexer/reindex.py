@@ -9,12 +9,9 @@ run: it is reported with its reason and the documents it had before are kept.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -22,11 +19,12 @@ from typing import Any, Literal
 from whoosh import index as whoosh_index
 
 from indexer import store
-from indexer.config import Config
+from indexer.config import Config, IndexConfig
 from indexer.errors import ExtractionError, StoreError
 from indexer.lock import WriterLock
 from indexer.records import Record
 from indexer.sources import SourceFile, file_hash, iter_source_files, load_records
+from indexer.workers import WorkerFailure, cpu_count, run_isolated
 
 Status = Literal["added", "changed", "unchanged", "removed", "failed"]
 STATUSES: tuple[Status, ...] = ("added", "changed", "unchanged", "removed", "failed")
@@ -84,25 +82,23 @@ class Progress:
 ProgressFn = Callable[[Progress], None]
 
 
-def _load_one(src: SourceFile) -> tuple[SourceFile, list[Record] | str]:
+def _load_one(src: SourceFile) -> list[Record] | str:
     """Worker: a file's records, or the one-line reason it failed."""
     try:
-        return src, load_records(src.path, src.key, src.visibility)
+        return load_records(src.path, src.key, src.visibility)
     except ExtractionError as exc:
-        return src, exc.reason
-    except MemoryError:
-        return src, "file too large to process in memory"
+        return exc.reason
 
 
 def _iter_loaded(
-    todo: list[SourceFile], jobs: int
+    todo: list[SourceFile], jobs: int, limits: IndexConfig
 ) -> Iterator[tuple[SourceFile, list[Record] | str]]:
-    if jobs <= 1 or len(todo) <= 1:
-        yield from map(_load_one, todo)
-        return
-    ctx = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=ctx) as pool:
-        yield from pool.map(_load_one, todo)
+    """Each file's records or failure reason, each file in a bounded child process."""
+    results = run_isolated(
+        _load_one, todo, jobs=jobs, timeout=limits.file_timeout, memory_mb=limits.file_memory_mb
+    )
+    for src, result in results:
+        yield src, result.reason if isinstance(result, WorkerFailure) else result
 
 
 def scan_sources(
@@ -156,7 +152,7 @@ def reindex(
     """Bring the index at ``config.index.path`` up to date; see the module docstring."""
     started = time.monotonic()
     layout = store.Layout(config.index.path)
-    jobs = jobs or os.cpu_count() or 1
+    jobs = jobs or cpu_count()
     with WriterLock(layout.lock) as lock:
         report = ReindexReport()
         if lock.stale:
@@ -212,7 +208,7 @@ class _Run:
         done_bytes = docs = 0
         sizes = {s.key: s.path.stat().st_size for s in todo}
         self.progress(Progress("read", 0, len(todo), 0, 0))
-        for n, (src, result) in enumerate(_iter_loaded(todo, self.jobs), 1):
+        for n, (src, result) in enumerate(_iter_loaded(todo, self.jobs, self.config.index), 1):
             done_bytes += sizes[src.key]
             status: Status = "changed" if src.key in known else "added"
             if isinstance(result, str):
@@ -230,7 +226,7 @@ class _Run:
     def _rebuild(self, files: list[SourceFile]) -> None:
         hashes = self._hash_all(files)
         todo = [f for f in files if f.key in hashes]
-        loaded = list(self._load(todo, {}))
+        loaded = sorted(self._load(todo, {}), key=lambda pair: pair[0].key)
         from indexer.analysis import collect_terms
 
         records = [rec for _, recs in loaded for rec in recs]
@@ -271,7 +267,7 @@ class _Run:
             and _in_scope(k, self.config.root, self.paths)
             and not (unseen and _in_scope(k, self.config.root, unseen))
         ]
-        loaded = list(self._load(todo, known))
+        loaded = sorted(self._load(todo, known), key=lambda pair: pair[0].key)
         self.report.files.extend(FileOutcome(k, "removed") for k in gone)
         if loaded or gone:
             self._write(ix, loaded, hashes, delete=[*gone, *(s.key for s, _ in loaded)])

@@ -28,6 +28,7 @@ _PAGE_NO_RES = (
 
 # A line ending with one of these closes its sentence; a line break after it is meant.
 TERMINAL = "。！？；：!?;:…」』”）)】〕>》"
+_DATE_ONLY = re.compile(r"^[\d〇零○一二三四五六七八九十\s]+年[\d一二三四五六七八九十\s]+月")
 _LIST_START = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．]|"
     r"第[一二三四五六七八九十百零〇\d]+[章节条款]|附件|[①-⑳]|[•·●■□◆★])"
@@ -127,7 +128,17 @@ def _continues(prev: str, line: str, width: int) -> bool:
     last = prev.splitlines()[-1] if "\n" in prev else prev
     if "\t" in last or "\t" in line or ends_sentence(last) or starts_item(line):
         return False
-    return len(last) >= width and line[:1] not in " \u3000" and bool(re.match(f"[{WIDE}\\w]", line))
+    if line[:1] in " \u3000" or not re.match(f"[{WIDE}\\w]", line):
+        return False
+    if len(last) >= width:
+        return True
+    # Without a common width, only a clause cut off mid-sentence (a comma before the break, or
+    # an unclosed 《 （ “) is joined; titles, names and dates carry no such mark.
+    return len(last) >= 20 and ("，" in last or _unbalanced(last)) and not _DATE_ONLY.match(line)
+
+
+def _unbalanced(text: str) -> bool:
+    return any(text.count(a) > text.count(b) for a, b in ("《》", "（）", "“”", "()"))
 
 
 def _full_width(lines: Sequence[str]) -> int:

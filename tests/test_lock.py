@@ -13,9 +13,9 @@ from indexer.lock import WriterLock
 
 def test_second_holder_is_refused_with_the_start_time(tmp_path: Path) -> None:
     lock_path = tmp_path / ".index.lock"
-    with WriterLock(lock_path):
-        with pytest.raises(IndexLockedError, match=r"another reindex is running \(since 20\d\d-"):
-            WriterLock(lock_path).acquire()
+    busy = r"another reindex is running \(since 20\d\d-"
+    with WriterLock(lock_path), pytest.raises(IndexLockedError, match=busy):
+        WriterLock(lock_path).acquire()
     with WriterLock(lock_path) as again:  # released on exit
         assert again.stale is None
 

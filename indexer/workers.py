@@ -1,0 +1,107 @@
+"""Run one function per input in forked child processes, each bounded in time and memory.
+
+A gazette PDF can be hostile (a "PDF bomb": deeply nested or huge object streams). Each file is
+processed in its own child so that one bad file can be killed without losing the run: the child
+gets an address-space limit (``RLIMIT_AS``) and the parent kills it after a timeout. At most
+``jobs`` children run at once. Results come back pickled over a pipe.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import resource
+import time
+from collections.abc import Callable, Iterable, Iterator
+from multiprocessing.connection import Connection, wait
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class WorkerFailure(Exception):
+    """A child died, ran out of time or memory; ``reason`` is one line for the operator."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+
+def _child(func: Callable[[Any], Any], item: Any, conn: Connection, memory_mb: int) -> None:
+    if memory_mb:
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    try:
+        result: Any = ("ok", func(item))
+    except MemoryError:
+        result = ("error", f"needs more than {memory_mb} MB of memory to process")
+    except RecursionError:
+        result = ("error", "structure nested too deeply to process")
+    except Exception as exc:  # report, never crash the run: the parent names the file
+        result = ("error", f"unexpected {type(exc).__name__}: {str(exc)[:200]}")
+    try:
+        conn.send_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    except MemoryError:
+        conn.send_bytes(pickle.dumps(("error", "result too large to return")))
+    finally:
+        conn.close()
+
+
+def run_isolated(
+    func: Callable[[T], R], items: Iterable[T], *, jobs: int, timeout: float, memory_mb: int
+) -> Iterator[tuple[T, R | WorkerFailure]]:
+    """``(item, func(item))`` for every item, in completion order; failures as WorkerFailure."""
+    ctx = multiprocessing.get_context("fork")
+    pending = list(items)
+    running: dict[Connection, tuple[T, Any, float]] = {}
+    while pending or running:
+        while pending and len(running) < max(jobs, 1):
+            item = pending.pop(0)
+            parent, child = ctx.Pipe(duplex=False)
+            proc = ctx.Process(target=_child, args=(func, item, child, memory_mb), daemon=True)
+            proc.start()
+            child.close()
+            running[parent] = (item, proc, time.monotonic() + timeout)
+        soonest = min(deadline for _, _, deadline in running.values())
+        ready = wait(list(running), timeout=max(0.0, soonest - time.monotonic()))
+        for conn in ready:
+            item, proc, _ = running.pop(conn)  # type: ignore[index]
+            yield item, _receive(conn, proc)
+        now = time.monotonic()
+        for conn, (item, proc, deadline) in list(running.items()):
+            if now >= deadline:
+                proc.kill()
+                proc.join()
+                conn.close()
+                del running[conn]
+                yield item, WorkerFailure(f"gave up after {timeout:g} s (too complex to process)")
+
+
+def _receive(conn: Any, proc: Any) -> Any:
+    try:
+        status, value = pickle.loads(conn.recv_bytes())
+    except (EOFError, OSError):
+        proc.join()
+        code = proc.exitcode
+        reason = (
+            f"worker killed by signal {-code}"
+            if code and code < 0
+            else f"worker exited with code {code}"
+        )
+        if code == -9:
+            reason += " (out of memory?)"
+        return WorkerFailure(reason)
+    finally:
+        conn.close()
+    proc.join()
+    return value if status == "ok" else WorkerFailure(value)
+
+
+def cpu_count() -> int:
+    """Cores this process may use (honours CPU affinity)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
