@@ -185,3 +185,25 @@ def serve_command(host: str | None, port: int | None, threads: int | None, staff
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="gazette")
+
+
+@cli.group("user")
+def user_group() -> None:
+    """Staff accounts for `gazette serve --staff`."""
+
+
+@user_group.command("add")
+@click.argument("name")
+@click.password_option("--password", prompt="Password", help="Prompted for when not given.")
+@common_options
+@guarded
+def user_add_command(name: str, password: str) -> None:
+    """Add or replace staff user NAME in the file named by [staff] users_file."""
+    from indexer.errors import ConfigError
+    from searchapp.staff import add_user
+
+    path = state().config.staff.users_file
+    if path is None:
+        raise ConfigError("staff.users_file: not set; name the file staff accounts are kept in")
+    add_user(path, name, password)
+    click.echo(f"saved user {name} in {path}", err=True)
