@@ -9,10 +9,13 @@ before anything is counted, unless the caller is staff.
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+
+from whoosh.collectors import TimeLimit, TimeLimitCollector
 
 from indexer.records import Record
 from indexer.store import doc_to_record
@@ -20,6 +23,27 @@ from searchapp.engine import Columns, Engine
 from searchapp.request import FACETS, SearchRequest
 
 MAX_FACET_SHOWN = 30
+# A search that takes longer than this is cut off and says so (a guard against pathological
+# queries on a big index; ordinary page requests take milliseconds).
+TIME_LIMIT = 5.0
+TIMEOUT_WARNING = "搜索用时过长，已提前结束，结果可能不完整"
+
+
+class Budget:
+    """The time a request may spend matching and ranking."""
+
+    def __init__(self, seconds: float) -> None:
+        self.deadline = time.monotonic() + seconds
+        self.expired = False
+
+    def left(self) -> float:
+        return max(0.0, self.deadline - time.monotonic())
+
+    def check(self) -> bool:
+        """True while there is time left; remembers when it ran out."""
+        if not self.expired and time.monotonic() > self.deadline:
+            self.expired = True
+        return not self.expired
 
 
 @dataclass
@@ -128,9 +152,10 @@ def _facet_filter(
 class Searcher:
     """The search library over one :class:`Engine`; ``staff`` decides what is visible."""
 
-    def __init__(self, engine: Engine, staff: bool = False) -> None:
+    def __init__(self, engine: Engine, staff: bool = False, time_limit: float = TIME_LIMIT) -> None:
         self.engine = engine
         self.staff = staff
+        self.time_limit = time_limit
 
     # -- matching -------------------------------------------------------------------------
     def _parse(self, request: SearchRequest, schema: Any, mode: str | None = None) -> Any:
@@ -138,10 +163,18 @@ class Searcher:
 
         return parse_query(request.q, mode=mode or request.mode, scope=request.scope, schema=schema)
 
-    def _matching(self, parsed: Any, searcher: Any, visible: frozenset[int]) -> set[int]:
+    def _matching(
+        self, parsed: Any, searcher: Any, visible: frozenset[int], budget: Budget
+    ) -> set[int]:
         if parsed.query is None:
             return set(visible)
-        return {n for n in parsed.query.docs(searcher) if n in visible}
+        found: set[int] = set()
+        for i, n in enumerate(parsed.query.docs(searcher)):
+            if n in visible:
+                found.add(n)
+            if i % 4096 == 4095 and not budget.check():
+                break
+        return found
 
     def _filtered(
         self, base: set[int], columns: Columns, request: SearchRequest, skip: str | None = None
@@ -155,38 +188,42 @@ class Searcher:
     # -- the public entry points -----------------------------------------------------------
     def search(self, request: SearchRequest) -> SearchResult:
         """Run a request: the page of hits, exact total, facets, year histogram, zero hints."""
+        budget = Budget(self.time_limit)
         snap, searcher = self.engine.searcher()
         columns = snap.columns
         parsed = self._parse(request, snap.schema)
-        base = self._matching(parsed, searcher, columns.visible(self.staff))
+        base = self._matching(parsed, searcher, columns.visible(self.staff), budget)
         final = self._filtered(base, columns, request)
         facets = {f: self._facet(f, base, columns, request) for f in FACETS}
         years = Counter(columns.year[n] for n in final if columns.year[n])
         histogram = sorted(years.items())
         order = self._ranked(
-            parsed, searcher, final, columns, request, request.page * request.page_size
+            parsed, searcher, final, columns, request, request.page * request.page_size, budget
         )
         start = (request.page - 1) * request.page_size
         hits = [
             self._hit(searcher, n, s, parsed) for n, s in order[start : start + request.page_size]
         ]
         warnings = [*request.warnings, *parsed.warnings]
+        if budget.expired:
+            warnings.append(TIMEOUT_WARNING)
         if request.page > 1 and start >= len(final) and final:
             warnings.append(
                 f"第 {request.page} 页超出结果范围（共 {-(-len(final) // request.page_size)} 页）"
             )
         result = SearchResult(request, len(final), hits, facets, histogram, warnings)
         if not final:
-            result.zero = self._zero_hint(request, parsed, searcher, columns, base)
+            result.zero = self._zero_hint(request, parsed, searcher, columns, base, budget)
         return result
 
     def iter_all(self, request: SearchRequest) -> Iterator[Record]:
         """Every matching record in result order (for exports), not just one page."""
         snap, searcher = self.engine.searcher()
+        budget = Budget(self.time_limit * 6)  # an export may take longer than a page
         parsed = self._parse(request, snap.schema)
-        base = self._matching(parsed, searcher, snap.columns.visible(self.staff))
+        base = self._matching(parsed, searcher, snap.columns.visible(self.staff), budget)
         final = self._filtered(base, snap.columns, request)
-        for n, _ in self._ranked(parsed, searcher, final, snap.columns, request, None):
+        for n, _ in self._ranked(parsed, searcher, final, snap.columns, request, None, budget):
             yield doc_to_record(searcher.stored_fields(n))
 
     # -- pieces ----------------------------------------------------------------------------
@@ -219,6 +256,7 @@ class Searcher:
         columns: Columns,
         request: SearchRequest,
         limit: int | None,
+        budget: Budget,
     ) -> list[tuple[int, float | None]]:
         """Docnums with scores in display order; by date (newest first) when browsing."""
         if parsed.query is None or request.sort == "date":
@@ -228,7 +266,16 @@ class Searcher:
             return []
         from searchapp.query import recency_boost
 
-        results = searcher.search(parsed.query, filter=final, limit=limit or len(final))
+        collector = TimeLimitCollector(
+            searcher.collector(limit=limit or len(final), filter=final),
+            timelimit=max(budget.left(), 0.001),
+            use_alarm=False,  # SIGALRM works only in the main thread; servers use threads
+        )
+        try:
+            searcher.search_with_collector(parsed.query, collector)
+        except TimeLimit:
+            budget.expired = True
+        results = collector.results()
         scored = [
             (hit.docnum, hit.score * recency_boost(columns.date[hit.docnum])) for hit in results
         ]
@@ -256,7 +303,13 @@ class Searcher:
         )
 
     def _zero_hint(
-        self, request: SearchRequest, parsed: Any, searcher: Any, columns: Columns, base: set[int]
+        self,
+        request: SearchRequest,
+        parsed: Any,
+        searcher: Any,
+        columns: Columns,
+        base: set[int],
+        budget: Budget,
     ) -> ZeroHint:
         visible = columns.visible(self.staff)
         hint = ZeroHint()
@@ -280,7 +333,7 @@ class Searcher:
         if request.q:
             other = "exact" if request.mode == "words" else "words"
             other_parsed = self._parse(request, searcher.schema, mode=other)
-            other_base = self._matching(other_parsed, searcher, visible)
+            other_base = self._matching(other_parsed, searcher, visible, budget)
             hint.other_mode = other
             hint.other_mode_total = len(self._filtered(other_base, columns, request))
         return hint
