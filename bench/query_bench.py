@@ -1,0 +1,123 @@
+"""Page-request latency (search + facets + histogram + highlights), ours beside the textbook.
+
+    python bench/query_bench.py [--docs N] [--articles] [--fragments 200]
+
+Queries: the relevance query set (tests/data/queries.json) plus title fragments sampled from the
+corpus with a fixed seed. Both indexes are built once into bench/work and reused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+from common import ROOT, WORK, percentiles, print_table, save
+from index_bench import corpus, load
+
+CJK_RUN = re.compile(r"[\u4e00-\u9fff]{4,}")
+
+
+def queries(records: list[dict[str, Any]], fragments: int, seed: int = 7) -> list[str]:
+    qs: list[str] = []
+    qfile = ROOT / "tests" / "data" / "queries.json"
+    if qfile.is_file():
+        qs += [q["q"] for q in json.loads(qfile.read_text(encoding="utf-8"))]
+    rng = random.Random(seed)
+    titles = [r["title"] for r in records if r.get("title")]
+    while fragments > 0 and titles:
+        runs = CJK_RUN.findall(rng.choice(titles))
+        if not runs:
+            continue
+        run = rng.choice(runs)
+        size = rng.randint(2, min(8, len(run)))
+        start = rng.randint(0, len(run) - size)
+        qs.append(run[start : start + size])
+        fragments -= 1
+    return qs
+
+
+def ours_project(source: Path) -> Path:
+    from indexer.config import load_config
+    from indexer.reindex import reindex
+
+    project = WORK / f"query-{source.stem}"
+    (project / "src").mkdir(parents=True, exist_ok=True)
+    link = project / "src" / source.name
+    if not link.exists():
+        link.symlink_to(source)
+    (project / "config.toml").write_text(
+        '[sources]\npaths = ["src"]\n[index]\npath = "index"\n'
+        f'[analysis]\nuser_dict = "{ROOT / "data" / "dict" / "gazette.dict"}"\n',
+        encoding="utf-8",
+    )
+    reindex(load_config(project / "config.toml"))  # a no-op when already built and unchanged
+    return project
+
+
+def time_ours(project: Path, qs: list[str]) -> list[float]:
+    from indexer.config import load_config
+    from searchapp.engine import Engine
+    from searchapp.request import SearchRequest
+    from searchapp.search import Searcher
+
+    searcher = Searcher(Engine(load_config(project / "config.toml")))
+    for q in qs[:20]:
+        searcher.search(SearchRequest(q=q))  # warm-up: open the index, load jieba
+    samples = []
+    for q in qs:
+        start = time.perf_counter()
+        searcher.search(SearchRequest(q=q))
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def time_textbook(source: Path, records: list[dict[str, Any]], qs: list[str]) -> list[float]:
+    from textbook import build, page_request, parser
+    from whoosh import index
+
+    path = WORK / f"query-{source.stem}-textbook"
+    ix = (
+        index.open_dir(str(path))
+        if (path / "_MAIN_1.toc").exists() or any(path.glob("*.toc"))
+        else build(path, records)
+    )
+    qp = parser(ix)
+    samples = []
+    with ix.searcher() as s:
+        for q in qs[:20]:
+            page_request(s, qp, q)
+        for q in qs:
+            start = time.perf_counter()
+            page_request(s, qp, q)
+            samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--docs", type=int, default=None)
+    ap.add_argument("--articles", action="store_true")
+    ap.add_argument("--fragments", type=int, default=200)
+    ap.add_argument("--no-textbook", action="store_true")
+    args = ap.parse_args()
+    source = corpus(args)
+    records = load(source)
+    qs = queries(records, args.fragments)
+    rows = [{"variant": "ours", **percentiles(time_ours(ours_project(source), qs))}]
+    if not args.no_textbook:
+        rows.append({"variant": "textbook", **percentiles(time_textbook(source, records, qs))})
+        rows[0]["p99_vs_textbook"] = round(rows[0]["p99"] / max(rows[1]["p99"], 1e-9), 2)
+    print_table(f"page request latency, ms — {len(records)} records, {len(qs)} queries", rows)
+    save(
+        "query" + ("-articles" if args.articles else "") + (f"-{args.docs}" if args.docs else ""),
+        {"source": source.name, "records": len(records), "queries": len(qs), "rows": rows},
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,189 @@
+"""Web load: N concurrent clients against ``gazette serve`` on 127.0.0.1 for a bounded time.
+
+    python bench/web_bench.py [--docs N] [--clients 8] [--seconds 60] [--textbook]
+
+Reports requests/s, latency percentiles and errors; with ``--textbook`` the same load runs
+against a minimal Flask app doing the textbook recipe, served by the same server (waitress).
+Only loopback addresses are used; the clients stop by themselves after ``--seconds``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+from typing import Any
+
+from common import ROOT, WORK, percentiles, print_table, save
+from index_bench import corpus, load
+from query_bench import ours_project, queries
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_ready(port: int, path: str, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", path)
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"server on port {port} did not become ready")
+
+
+def load_run(port: int, qs: list[str], clients: int, seconds: float) -> dict[str, Any]:
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def client(n: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        i = n
+        mine: list[float] = []
+        bad = 0
+        while time.monotonic() < stop:
+            q = qs[i % len(qs)]
+            i += clients
+            start = time.perf_counter()
+            try:
+                conn.request("GET", "/search?q=" + urllib.parse.quote(q))
+                resp = conn.getresponse()
+                resp.read()
+                if resp.status != 200:
+                    bad += 1
+            except OSError:
+                bad += 1
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            mine.append((time.perf_counter() - start) * 1000)
+        with lock:
+            latencies.extend(mine)
+            errors[0] += bad
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.monotonic() - started
+    return {
+        "requests": len(latencies),
+        "errors": errors[0],
+        "req_s": round(len(latencies) / elapsed, 1),
+        **percentiles(latencies),
+    }
+
+
+def rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def serve_ours(project: Path, port: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "searchapp",
+            "--config",
+            str(project / "config.toml"),
+            "serve",
+            "--port",
+            str(port),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def serve_textbook(source: Path, port: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "PYTHONPATH": f"{ROOT}:{ROOT / 'bench'}"}
+    return subprocess.Popen(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "textbook_app.py"),
+            str(source),
+            str(WORK / f"query-{source.stem}-textbook"),
+            str(port),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def measure(
+    proc: subprocess.Popen[bytes],
+    port: int,
+    ready: str,
+    qs: list[str],
+    args: argparse.Namespace,
+    name: str,
+) -> dict[str, Any]:
+    try:
+        wait_ready(port, ready)
+        load_run(port, qs[:50], args.clients, min(5.0, args.seconds))  # warm-up
+        row = {
+            "variant": name,
+            **load_run(port, qs, args.clients, args.seconds),
+            "server_rss_mb": round(rss_mb(proc.pid)),
+        }
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    return row
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--docs", type=int, default=None)
+    ap.add_argument("--articles", action="store_true")
+    ap.add_argument("--clients", type=int, default=8)
+    ap.add_argument("--seconds", type=float, default=60)
+    ap.add_argument("--textbook", action="store_true")
+    args = ap.parse_args()
+    source = corpus(args)
+    records = load(source)
+    qs = queries(records, 200)
+    project = ours_project(source)
+    port = free_port()
+    rows = [measure(serve_ours(project, port), port, "/healthz", qs, args, "ours")]
+    if args.textbook:
+        port = free_port()
+        rows.append(
+            measure(serve_textbook(source, port), port, "/search?q=法", qs, args, "textbook")
+        )
+        rows[0]["req_s_vs_textbook"] = round(rows[0]["req_s"] / max(rows[1]["req_s"], 1e-9), 2)
+    print_table(
+        f"web load — {args.clients} clients, {args.seconds:g} s, {len(records)} records", rows
+    )
+    save(
+        "web" + ("-articles" if args.articles else "") + (f"-{args.docs}" if args.docs else ""),
+        {"source": source.name, "clients": args.clients, "seconds": args.seconds, "rows": rows},
+    )
+
+
+if __name__ == "__main__":
+    main()
