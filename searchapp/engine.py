@@ -86,10 +86,11 @@ class Engine:
         gen = self.layout.current()
         if gen is None:
             return None, -1
-        from whoosh import index as whoosh_index
+        from whoosh.filedb.filestore import FileStorage
+        from whoosh.index import _DEF_INDEX_NAME, TOC
 
         try:
-            return gen, int(whoosh_index.latest_generation(str(gen)))
+            return gen, int(TOC._latest_generation(FileStorage(str(gen)), _DEF_INDEX_NAME))
         except OSError:
             return gen, -1
 

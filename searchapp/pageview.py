@@ -35,20 +35,25 @@ class Links:
             params.append(("page_size", str(request.page_size)))
         return params
 
-    def url(self, base: str | None = None, **changes: object) -> str:
-        changes.setdefault("page", 1)
+    def url(self, **changes: object) -> str:
+        """This page's URL with ``changes`` applied, back on page 1 unless a page is given."""
+        return self.url_at(self.base, changes)
+
+    def url_at(self, base: str, changes: dict[str, object]) -> str:
+        changes = {"page": 1, **changes}
         query = urlencode(self.params(self.request.with_changes(**changes)))
-        return f"{base or self.base}?{query}" if query else (base or self.base)
+        return f"{base}?{query}" if query else base
 
     def toggle(self, facet: str, value: str) -> str:
         chosen = self.request.selected(facet)
         new = tuple(v for v in chosen if v != value) if value in chosen else (*chosen, value)
-        return self.url(**{facet: new})
+        return self.url_at(self.base, {facet: new})
 
     def remove(self, facet: str, value: str) -> str:
         if facet == "date":
             return self.url(date_from="", date_to="")
-        return self.url(**{facet: tuple(v for v in self.request.selected(facet) if v != value)})
+        kept = tuple(v for v in self.request.selected(facet) if v != value)
+        return self.url_at(self.base, {facet: kept})
 
     def clear(self) -> str:
         return self.url(issuer=(), doc_type=(), year=(), date_from="", date_to="")
@@ -80,6 +85,7 @@ def page_numbers(current: int, pages: int, window: int = 2) -> list[int | None]:
     >>> page_numbers(7, 20)
     [1, None, 5, 6, 7, 8, 9, None, 20]
     """
+    current = min(current, pages)
     shown = sorted({1, pages, *range(max(1, current - window), min(pages, current + window) + 1)})
     out: list[int | None] = []
     prev = 0
@@ -111,6 +117,11 @@ class Histogram:
     last: str
     slot: float = 10.0
 
+    @property
+    def pixels(self) -> int:
+        """Drawn width: about 18 px a year, so a few years do not stretch into slabs."""
+        return max(int(self.width / self.slot) * 18, 144)
+
 
 def histogram(result: SearchResult, links: Links, height: float = 40.0) -> Histogram | None:
     """Bars for the years of the matching documents; empty years in the span keep their gap."""
@@ -126,8 +137,9 @@ def histogram(result: SearchResult, links: Links, height: float = 40.0) -> Histo
     for i, year in enumerate(span):
         count = counts.get(year, 0)
         h = max(1.5, height * count / top) if count else 0.0
-        bars.append(Bar(year, count, i * 10.0, height - h, h, links.url(year=(year,)),
-                        year in chosen))
+        bars.append(
+            Bar(year, count, i * 10.0, height - h, h, links.url(year=(year,)), year in chosen)
+        )
     return Histogram(bars, len(span) * 10.0, height, span[0], span[-1])
 
 
@@ -146,13 +158,14 @@ class ZeroView:
     found_terms: list[tuple[str, int]] = field(default_factory=list)
     ways_out: list[WayOut] = field(default_factory=list)
     blocking: list[str] = field(default_factory=list)
+    filtered: bool = False  # filters are active (they may remove the hits only together)
 
 
 def zero_view(result: SearchResult, links: Links) -> ZeroView | None:
     hint = result.zero
     if hint is None:
         return None
-    view = ZeroView()
+    view = ZeroView(filtered=bool(hint.filters))
     for term, count in hint.terms:
         if count:
             view.found_terms.append((term, count))
@@ -162,12 +175,14 @@ def zero_view(result: SearchResult, links: Links) -> ZeroView | None:
         label = "成文日期" if param == "date" else FACET_LABELS.get(param, param)
         if without:
             view.blocking.append(f"{label}：{value}")
-            view.ways_out.append(WayOut(f"去掉筛选「{label}：{value}」", links.remove(param, value),
-                                        without))
+            view.ways_out.append(
+                WayOut(f"去掉筛选「{label}：{value}」", links.remove(param, value), without)
+            )
     if hint.other_mode and hint.other_mode_total:
         label = MODE_LABELS.get(hint.other_mode, hint.other_mode)
-        view.ways_out.append(WayOut(f"改用{label}匹配", links.url(mode=hint.other_mode),
-                                    hint.other_mode_total))
+        view.ways_out.append(
+            WayOut(f"改用{label}匹配", links.url(mode=hint.other_mode), hint.other_mode_total)
+        )
     if len(hint.filters) > 1:
         view.ways_out.append(WayOut("清除全部筛选", links.clear(), -1))
     return view

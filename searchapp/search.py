@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from whoosh.collectors import TimeLimit, TimeLimitCollector
+from whoosh.collectors import FilterCollector, TimeLimit, TimeLimitCollector
 
 from indexer.records import Record
 from indexer.store import doc_to_record
@@ -149,6 +149,17 @@ def _facet_filter(
     return {n for n in docs if values[n] in wanted}
 
 
+class _AllowCollector(FilterCollector):  # type: ignore[misc]
+    """Whoosh's FilterCollector filters only in ``collect_matches``, but TimeLimitCollector calls
+    its child's ``collect`` directly, so under a time limit the filter (other facets, dates,
+    visibility) would be skipped; filter in ``collect`` as well."""
+
+    def collect(self, sub_docnum: int) -> Any:
+        if self._allow is not None and self.offset + sub_docnum not in self._allow:
+            return None
+        return self.child.collect(sub_docnum)
+
+
 class Searcher:
     """The search library over one :class:`Engine`; ``staff`` decides what is visible."""
 
@@ -267,7 +278,7 @@ class Searcher:
         from searchapp.query import recency_boost
 
         collector = TimeLimitCollector(
-            searcher.collector(limit=limit or len(final), filter=final),
+            _AllowCollector(searcher.collector(limit=limit or len(final)), allow=final),
             timelimit=max(budget.left(), 0.001),
             use_alarm=False,  # SIGALRM works only in the main thread; servers use threads
         )

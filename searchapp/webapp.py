@@ -25,6 +25,7 @@ from indexer.errors import (
 )
 from searchapp.documents import Documents
 from searchapp.engine import Engine
+from searchapp.request import SearchRequest, parse_params
 from searchapp.search import Searcher
 
 CSP = (
@@ -57,6 +58,13 @@ def services() -> Services:
     """The current app's services (inside a request)."""
     found: Services = current_app.extensions["gazette"]
     return found
+
+
+def search_request(**overrides: str) -> SearchRequest:
+    """The :class:`SearchRequest` of the current URL (``overrides`` replace parameters)."""
+    params = request.args.to_dict(flat=False)
+    params.update({name: [value] for name, value in overrides.items()})
+    return parse_params(params, services().config.web.page_size)
 
 
 def build_app(config: Config | None = None, staff: bool = False) -> Flask:
@@ -98,7 +106,9 @@ def error_response(status: int, message: str, param: str | None = None) -> Any:
         if param:
             body["param"] = param
         return body, status
-    page = render_template("error.html", status=status, message=message, q=_query_text())
+    page = render_template(
+        "error.html", status=status, message=message, req=SearchRequest(q=_query_text())
+    )
     return page, status
 
 
@@ -112,8 +122,10 @@ def store_message(exc: StoreError) -> str:
     if isinstance(exc, IndexMissingError):
         return "检索索引尚未建立（the search index has not been built yet: run `gazette index`）"
     if isinstance(exc, AnalysisMismatchError):
-        return ("检索索引需要重建（the index was built with another analyzer: "
-                "run `gazette index --rebuild`）")
+        return (
+            "检索索引需要重建（the index was built with another analyzer: "
+            "run `gazette index --rebuild`）"
+        )
     return "检索索引暂时无法打开（the search index cannot be opened）"
 
 

@@ -1,0 +1,158 @@
+"""The HTML side: the search page, document pages, original files, exports, feed, OpenSearch.
+
+Each view is a few lines over the library (:mod:`searchapp.search`, :mod:`searchapp.documents`);
+what a page shows beyond the result itself is computed in :mod:`searchapp.pageview`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from itertools import chain, islice
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    redirect,
+    render_template,
+    send_file,
+    stream_with_context,
+    url_for,
+)
+
+from indexer.errors import NotFoundError
+from indexer.records import Record
+from searchapp import pageview
+from searchapp.export import iter_csv, iter_jsonl
+from searchapp.request import FACETS
+from searchapp.search import SearchResult
+from searchapp.webapp import search_request, services
+
+bp = Blueprint("web", __name__)
+
+FEED_SIZE = 20
+# werkzeug adds "; charset=utf-8" to text types.
+SOURCE_TYPES = {".pdf": "application/pdf", ".txt": "text/plain"}
+EXPORTS: dict[str, tuple[Callable[[Iterable[Record]], Iterator[str]], str]] = {
+    "csv": (iter_csv, "text/csv; charset=utf-8"),
+    "jsonl": (iter_jsonl, "application/x-ndjson; charset=utf-8"),
+}
+
+
+@bp.get("/", endpoint="home")
+@bp.get("/search", endpoint="search")
+def search_page() -> str:
+    """The search page; with no words it browses every matching document, newest first."""
+    return render_search(services().searcher.search(search_request()))
+
+
+def render_search(result: SearchResult) -> str:
+    links = pageview.Links(result.request, url_for("web.search"), services().config.web.page_size)
+    return render_template(
+        "search.html",
+        result=result,
+        req=result.request,
+        links=links,
+        chips=pageview.chips(links),
+        pages=pageview.page_numbers(result.request.page, result.pages),
+        hist=pageview.histogram(result, links),
+        zero=pageview.zero_view(result, links),
+        facet_names=FACETS,
+        facet_labels=pageview.FACET_LABELS,
+        facet_visible=pageview.FACET_VISIBLE,
+        sort_labels=pageview.SORT_LABELS,
+        export_csv=links.url_at(url_for("web.export", fmt="csv"), {}),
+        export_jsonl=links.url_at(url_for("web.export", fmt="jsonl"), {}),
+    )
+
+
+@bp.get("/doc/<doc_id>")
+def document(doc_id: str) -> Any:
+    """One document with its links; a 文号 in the URL redirects to the document's id."""
+    view = services().documents.view(doc_id)
+    if view.record.id != doc_id:
+        return redirect(url_for("web.document", doc_id=view.record.id))
+    rec = view.record
+    source_url = ""
+    if Path(rec.source).suffix.lower() in SOURCE_TYPES:
+        source_url = url_for("web.source", doc_id=rec.id) + pageview.source_fragment(
+            rec.source, rec.pdf_page
+        )
+    return render_template(
+        "document.html",
+        doc=view,
+        rec=rec,
+        blocks=pageview.body_blocks(rec.body),
+        source_url=source_url,
+    )
+
+
+def source_path(root: Path, source: str) -> Path:
+    """The original file of an indexed document, if it is still there and of a servable type.
+
+    The path comes from the index, never from the request; relative sources must stay inside
+    the project root, absolute ones (indexed from elsewhere) must be exactly what was indexed.
+    """
+    stored = Path(source)
+    if stored.suffix.lower() not in SOURCE_TYPES:
+        raise NotFoundError("no original file for this document")
+    path = (root / stored).resolve()
+    allowed = path == stored if stored.is_absolute() else path.is_relative_to(root.resolve())
+    if not (allowed and path.is_file()):
+        raise NotFoundError("the original file is no longer available")
+    return path
+
+
+@bp.get("/source/<doc_id>")
+def source(doc_id: str) -> Any:
+    """The original PDF or text file of a document, shown inline."""
+    svc = services()
+    _, rec = svc.documents.find(doc_id)
+    path = source_path(svc.config.root, rec.source)
+    return send_file(
+        path, mimetype=SOURCE_TYPES[path.suffix.lower()], download_name=path.name, conditional=True
+    )
+
+
+@bp.get("/export.<fmt>")
+def export(fmt: str) -> Response:
+    """The whole filtered result list (every page) as a download."""
+    return export_response(fmt)
+
+
+def export_response(fmt: str) -> Response:
+    if fmt not in EXPORTS:
+        abort(404)
+    write, content_type = EXPORTS[fmt]
+    records = services().searcher.iter_all(search_request())
+    # Run the search before streaming starts, so a bad query or a missing index is a 400/503
+    # rather than a download cut short.
+    first = list(islice(records, 1))
+    body = stream_with_context(write(chain(first, records)))
+    return Response(
+        body,
+        content_type=content_type,
+        headers={"Content-Disposition": f'attachment; filename="gazette-search.{fmt}"'},
+    )
+
+
+@bp.get("/feed.atom")
+def feed() -> Response:
+    """The newest documents (optionally those matching ``q`` and the filters), as Atom."""
+    request = search_request(sort="date", page="1", page_size=str(FEED_SIZE))
+    result = services().searcher.search(request)
+    updated = max((h.date for h in result.hits if h.date), default="1970-01-01")
+    params = [(k, v) for k, v in result.request.to_params() if k != "sort"]
+    self_url = url_for("web.feed", _external=True) + (f"?{urlencode(params)}" if params else "")
+    body = render_template("feed.xml", result=result, updated=updated, self_url=self_url)
+    return Response(body, content_type="application/atom+xml; charset=utf-8")
+
+
+@bp.get("/opensearch.xml")
+def opensearch() -> Response:
+    """Lets browsers add the site as a search engine."""
+    body = render_template("opensearch.xml")
+    return Response(body, content_type="application/opensearchdescription+xml; charset=utf-8")
