@@ -30,12 +30,13 @@ index: $(VENV)/.installed
 serve: $(VENV)/.installed
 	$(BIN)/gazette serve
 
-# Debian's Chromium and its driver for the browser tests; installed once, never downloaded at
+# Debian's Chromium, its driver and a CJK font (screenshots) for the browser tests; installed once, never downloaded at
 # test time. Without root the browser tests skip with a message.
 browser-deps:
-	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then :; \
+	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null \
+		&& { ! command -v dpkg >/dev/null || dpkg -s fonts-wqy-microhei >/dev/null 2>&1; }; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei >/dev/null) \
 		|| echo "warning: could not install chromium; browser tests will be skipped"; \
 	else echo "warning: chromium/chromedriver missing and not root; browser tests will be skipped"; fi
 

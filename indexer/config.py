@@ -15,6 +15,12 @@ from typing import Any
 
 from indexer.errors import ConfigError
 
+
+def _absolute(root: Path, value: str | Path) -> Path:
+    """``value`` made absolute against ``root`` without following symlinks: the index path is
+    itself a symlink to the live generation, and must stay the link."""
+    return Path(os.path.abspath(root / value))
+
 ENV_CONFIG = "GAZETTE_CONFIG"
 ENV_INDEX = "GAZETTE_INDEX"
 
@@ -66,7 +72,7 @@ class Config:
 
     def with_index(self, path: str | Path) -> Config:
         """A copy pointing at another index directory (``--index`` / ``GAZETTE_INDEX``)."""
-        return replace(self, index=replace(self.index, path=Path(path).resolve()))
+        return replace(self, index=replace(self.index, path=_absolute(Path.cwd(), path)))
 
 
 _SECTIONS: dict[str, type] = {
@@ -83,13 +89,13 @@ def _convert(key: str, value: Any, kind: str, root: Path) -> Any:
     if kind == "tuple[Path, ...]":
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ConfigError(f"{key}: expected a list of paths, got {value!r}")
-        return tuple((root / v).resolve() for v in value)
+        return tuple(_absolute(root, v) for v in value)
     if kind in ("Path", "Path | None"):
         if kind == "Path | None" and value in ("", None):
             return None
         if not isinstance(value, str):
             raise ConfigError(f"{key}: expected a path string, got {value!r}")
-        return (root / value).resolve()
+        return _absolute(root, value)
     if kind == "int":
         if isinstance(value, bool) or not isinstance(value, int):
             raise ConfigError(f"{key}: expected an integer, got {value!r}")
@@ -123,9 +129,9 @@ def _build_section(name: str, table: Any, root: Path) -> Any:
         if f.name not in values:
             default = getattr(section, f.name)
             if isinstance(default, Path):
-                object.__setattr__(section, f.name, (root / default).resolve())
+                object.__setattr__(section, f.name, _absolute(root, default))
             elif isinstance(default, tuple) and default and isinstance(default[0], Path):
-                object.__setattr__(section, f.name, tuple((root / p).resolve() for p in default))
+                object.__setattr__(section, f.name, tuple(_absolute(root, p) for p in default))
     return section
 
 
@@ -139,7 +145,7 @@ def parse_config(text: str, root: Path, origin: str = "config.toml") -> Config:
     if unknown:
         raise ConfigError(f"{sorted(unknown)[0]}: unknown section (known: {', '.join(_SECTIONS)})")
     sections = {name: _build_section(name, data.get(name, {}), root) for name in _SECTIONS}
-    return Config(root=root.resolve(), **sections)
+    return Config(root=_absolute(root, "."), **sections)
 
 
 def load_config(path: str | Path | None = None, index: str | Path | None = None) -> Config:

@@ -67,7 +67,7 @@ def run_isolated(
         soonest = min(deadline for _, _, deadline in running.values())
         ready = wait(list(running), timeout=max(0.0, soonest - time.monotonic()))
         for conn in ready:
-            item, proc, _ = running.pop(conn)  # type: ignore[index]
+            item, proc, _ = running.pop(conn)  # type: ignore[call-overload]
             yield item, _receive(conn, proc)
         now = time.monotonic()
         for conn, (item, proc, deadline) in list(running.items()):

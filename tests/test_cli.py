@@ -28,7 +28,9 @@ def test_search_json_has_the_design_shape(project: Path) -> None:
     data = json.loads(out.stdout)
     assert set(data) >= {"ok", "query", "total", "page", "page_size", "hits", "facets", "warnings"}
     assert data["ok"] is True and data["query"] == "法律顾问" and data["total"] == 2
-    assert data["hits"][0]["doc_number"] == "离政发〔2024〕8号"
+    assert {h["doc_number"] for h in data["hits"]} == {"离政发〔2024〕8号", "离政发〔2022〕15号"}
+    scores = [h["score"] for h in data["hits"]]
+    assert scores == sorted(scores, reverse=True) and scores[-1] > 0
     hit = data["hits"][0]
     assert set(hit) >= {
         "id",

@@ -70,3 +70,14 @@ def test_missing_default_config_gives_defaults(
     monkeypatch.delenv("GAZETTE_INDEX", raising=False)
     assert isinstance(load_config(), Config)
     assert load_config().index.path == tmp_path / "data" / "index"
+
+
+def test_index_path_is_not_resolved_through_its_symlink(tmp_path: Path) -> None:
+    """The live index is a symlink to a generation; the config must keep the link itself."""
+    (tmp_path / "gen").mkdir()
+    (tmp_path / "index").symlink_to(tmp_path / "gen")
+    (tmp_path / "c.toml").write_text('[index]\npath = "index"\n', encoding="utf-8")
+    assert load_config(tmp_path / "c.toml").index.path == tmp_path / "index"
+    assert load_config(tmp_path / "c.toml", index=tmp_path / "index").index.path == (
+        tmp_path / "index"
+    )
