@@ -15,6 +15,23 @@ from types import TracebackType
 
 from indexer.errors import IndexLockedError, StoreError
 
+# Descriptors of locks this process holds. A forked child (an extraction worker) inherits them,
+# and a flock lasts while any descriptor of it is open: the child closes its copies, so that a
+# reindex killed with SIGKILL frees the lock at once instead of when its last worker finishes.
+_HELD: set[int] = set()
+
+
+def _close_inherited() -> None:
+    for fd in list(_HELD):
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _HELD.clear()
+
+
+os.register_at_fork(after_in_child=_close_inherited)
+
 
 def _describe(text: str) -> str:
     pid, _, since = text.strip().partition(" ")
@@ -77,10 +94,12 @@ class WriterLock:
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()} {stamp}\n".encode(), 0)
         self._fd = fd
+        _HELD.add(fd)
 
     def release(self) -> None:
         if self._fd is None:
             return
+        _HELD.discard(self._fd)
         os.ftruncate(self._fd, 0)
         fcntl.flock(self._fd, fcntl.LOCK_UN)
         os.close(self._fd)

@@ -29,7 +29,25 @@ class WorkerFailure(Exception):
         super().__init__(reason)
 
 
-def _child(func: Callable[[Any], Any], item: Any, conn: Connection, memory_mb: int) -> None:
+def _die_with_parent() -> None:
+    """Ask Linux to kill this worker when its parent dies (a killed reindex leaves no orphans)."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        pass
+
+
+def _child(
+    func: Callable[[Any], Any], item: Any, conn: Connection, reader: Connection, memory_mb: int
+) -> None:
+    _die_with_parent()
+    # The read end came with the fork; holding it would let a send to a dead parent block.
+    reader.close()
     if memory_mb:
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -60,7 +78,9 @@ def run_isolated(
         while pending and len(running) < max(jobs, 1):
             item = pending.pop(0)
             parent, child = ctx.Pipe(duplex=False)
-            proc = ctx.Process(target=_child, args=(func, item, child, memory_mb), daemon=True)
+            proc = ctx.Process(
+                target=_child, args=(func, item, child, parent, memory_mb), daemon=True
+            )
             proc.start()
             child.close()
             running[parent] = (item, proc, time.monotonic() + timeout)

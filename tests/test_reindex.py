@@ -167,10 +167,11 @@ def _answers(project: Path) -> str:
     return json.dumps([data["total"], [h["id"] for h in data["hits"]], data["facets"]])
 
 
-def _wait_for_lock(project: Path, timeout: float = 30) -> None:
+def _wait_for_lock(project: Path, pid: int, timeout: float = 30) -> None:
+    """Wait until the reindex with this pid holds the writer lock."""
     lock = project / ".index.lock"
     deadline = time.monotonic() + timeout
-    while not (lock.is_file() and lock.read_text().strip()):
+    while not (lock.is_file() and lock.read_text().startswith(f"{pid} ")):
         assert time.monotonic() < deadline, "reindex never took the lock"
         time.sleep(0.02)
 
@@ -183,7 +184,7 @@ def test_rebuild_killed_at_random_points_leaves_the_previous_index(big_project: 
     rng = random.Random(20241128)
     for _ in range(3):
         proc = popen_cli("index", "--rebuild", "--jobs", "1", cwd=big_project)
-        _wait_for_lock(big_project)
+        _wait_for_lock(big_project, proc.pid)
         time.sleep(rng.uniform(0.0, 2.5))
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
@@ -198,7 +199,7 @@ def test_rebuild_killed_at_random_points_leaves_the_previous_index(big_project: 
 def test_a_second_reindex_while_one_runs_exits_1(big_project: Path) -> None:
     proc = popen_cli("index", "--rebuild", "--jobs", "1", cwd=big_project)
     try:
-        _wait_for_lock(big_project)
+        _wait_for_lock(big_project, proc.pid)
         second = run_cli("index", cwd=big_project)
         assert second.returncode == 1
         assert second.stderr.startswith("gazette: another reindex is running (since 20")
