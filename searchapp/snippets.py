@@ -1,0 +1,148 @@
+"""Highlighted snippets: one or two fragments around the best matches, ``<mark>``ed.
+
+Matching runs on the normalised text (the same folding as the index: 繁→简, full width, case,
+spaces inside CJK removed) with one regular expression of the query's strings, and the offset map
+of :func:`indexer.analysis.normalise_with_offsets` carries each match back to the original text.
+No segmenter runs over the body, so a 15,000-character document costs about a millisecond.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_left, bisect_right
+from functools import lru_cache
+from html import escape
+
+from indexer.analysis import normalise_with_offsets
+from searchapp.query import ParsedQuery
+
+MAX_NEEDLES = 64
+MAX_MATCHES = 300
+MAX_CANDIDATES = 60
+ELLIPSIS = "…"
+_SPACE_RE = re.compile(r"\s+")
+
+Span = tuple[int, int, str]  # start and end in the original text, the needle it matched
+
+
+@lru_cache(maxsize=64)
+def _needle_re(needles: tuple[str, ...]) -> re.Pattern[str]:
+    # Longest first, so that at any position the longest needle wins.
+    ordered = sorted(needles, key=len, reverse=True)
+    return re.compile("|".join(re.escape(n) for n in ordered))
+
+
+def find_matches(text: str, needles: list[str]) -> list[Span]:
+    """Non-overlapping matches of normalised needles, as spans of the original text.
+
+    >>> find_matches("推行政府法律顧問制度", ["法律顾问"])
+    [(4, 8, '法律顾问')]
+    """
+    wanted = tuple(sorted({n for n in needles if n.strip()})[:MAX_NEEDLES])
+    if not wanted or not text:
+        return []
+    norm, src = normalise_with_offsets(text)
+    spans: list[Span] = []
+    for match in _needle_re(wanted).finditer(norm):
+        a, b = match.span()
+        spans.append(
+            (a, b, match.group()) if src is None else (src[a], src[b - 1] + 1, match.group())
+        )
+        if len(spans) >= MAX_MATCHES:
+            break
+    return spans
+
+
+def _is_joined(ch: str) -> bool:
+    """A character that belongs to the one before it (combining mark, selector, joiner)."""
+    return unicodedata.category(ch) in ("Mn", "Mc", "Me") or ch in "\u200d\ufe0e\ufe0f"
+
+
+def _snap(text: str, start: int, end: int) -> tuple[int, int]:
+    """Move window edges off combining marks, so no character is cut from its accents."""
+    while 0 < start < len(text) and _is_joined(text[start]):
+        start -= 1
+    while end < len(text) and _is_joined(text[end]):
+        end += 1
+    return start, end
+
+
+class _Spans:
+    def __init__(self, spans: list[Span]) -> None:
+        self.spans = spans
+        self.starts = [s[0] for s in spans]
+
+    def inside(self, start: int, end: int) -> list[Span]:
+        lo, hi = bisect_left(self.starts, start), bisect_left(self.starts, end)
+        return [s for s in self.spans[lo:hi] if s[1] <= end]
+
+    def straddling(self, pos: int) -> Span | None:
+        i = bisect_right(self.starts, pos - 1) - 1
+        return self.spans[i] if i >= 0 and self.spans[i][0] < pos < self.spans[i][1] else None
+
+
+def _window(text: str, spans: _Spans, anchor: int, size: int) -> tuple[int, int]:
+    """About ``size`` characters starting a little before ``anchor``; matches are never cut."""
+    start = max(0, anchor - size // 4)
+    end = min(len(text), start + size)
+    start = max(0, end - size)
+    if (cut := spans.straddling(end)) is not None:
+        end = cut[1] if cut[1] - start <= size + size // 2 else cut[0]
+    if (cut := spans.straddling(start)) is not None:
+        start = cut[0]
+    return _snap(text, start, end)
+
+
+def _score(spans: _Spans, start: int, end: int) -> int:
+    inside = spans.inside(start, end)
+    return sum(len(n) for n in {needle for _, _, needle in inside}) * 10 + len(inside)
+
+
+def choose_windows(
+    text: str, spans: list[Span], fragments: int, size: int
+) -> list[tuple[int, int]]:
+    """The best non-overlapping windows (distinct needles first, then the number of matches)."""
+    index = _Spans(spans)
+    step = max(1, len(spans) // MAX_CANDIDATES)
+    windows = dict.fromkeys(_window(text, index, s[0], size) for s in spans[::step])
+    ranked = sorted(windows, key=lambda w: (-_score(index, *w), w[0]))
+    chosen: list[tuple[int, int]] = []
+    for a, b in ranked:
+        if len(chosen) < fragments and all(b <= c or a >= d for c, d in chosen):
+            chosen.append((a, b))
+    return sorted(chosen)
+
+
+def _plain(text: str) -> str:
+    return escape(_SPACE_RE.sub(" ", text))
+
+
+def _render(text: str, start: int, end: int, spans: list[Span]) -> str:
+    out: list[str] = []
+    pos = start
+    for a, b, _ in _Spans(spans).inside(start, end):
+        out += [_plain(text[pos:a]), "<mark>", _plain(text[a:b]), "</mark>"]
+        pos = b
+    out.append(_plain(text[pos:end]))
+    return "".join(out).strip()
+
+
+def make_snippet(text: str, parsed: ParsedQuery, *, fragments: int = 2, size: int = 80) -> str:
+    """HTML: fragments around the best matches joined with "…", escaped everywhere else.
+
+    >>> make_snippet("现就推行政府法律顧問制度<通知>", ParsedQuery(None, highlights=["法律顾问"]))
+    '现就推行政府<mark>法律顧問</mark>制度&lt;通知&gt;'
+    >>> make_snippet("没有匹配的正文", ParsedQuery(None, highlights=["法律顾问"]), size=10)
+    '没有匹配的正文'
+    """
+    size = max(size, 10)
+    spans = find_matches(text, parsed.highlights)
+    if not spans:
+        _, end = _snap(text, 0, min(len(text), size))
+        return _plain(text[:end]).strip() + (ELLIPSIS if end < len(text) else "")
+    windows = choose_windows(text, spans, max(1, fragments), size)
+    body = ELLIPSIS.join(_render(text, a, b, spans) for a, b in windows)
+    lead = ELLIPSIS if windows[0][0] > 0 else ""
+    tail = ELLIPSIS if windows[-1][1] < len(text) else ""
+    return lead + body + tail

@@ -1,0 +1,78 @@
+"""Highlighted snippets (searchapp.snippets)."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import pytest
+from whoosh.fields import ID, Schema
+
+from indexer.analysis import text_fields
+from searchapp.query import ParsedQuery, parse_query
+from searchapp.snippets import find_matches, make_snippet
+from tests.helpers import LAWS_SAMPLE
+
+
+@pytest.fixture(scope="module")
+def schema() -> Any:
+    return Schema(doc_number=ID, doc_series=ID, issuer=ID, **text_fields())
+
+
+def snippet(text: str, query: str, schema: Any, **kw: Any) -> str:
+    return make_snippet(text, parse_query(query, schema=schema), **kw)
+
+
+def test_marks_matches_and_escapes_the_rest(schema: Any) -> None:
+    text = "<script>alert(1)</script>推行政府法律顾问制度 & 其他"
+    out = snippet(text, "法律顾问", schema)
+    assert (
+        out == "&lt;script&gt;alert(1)&lt;/script&gt;推行政府<mark>法律顾问</mark>制度 &amp; 其他"
+    )
+
+
+def test_offsets_are_right_for_traditional_and_letter_spaced_text(schema: Any) -> None:
+    assert "<mark>汽車消費補貼</mark>" in snippet("開展汽車消費補貼工作", "汽车消费补贴", schema)
+    assert "任命<mark>陈 楠</mark>同志" in snippet("任命陈 楠同志任队长", "陈楠", schema)
+    assert "<mark>ＡＢＣ</mark>" in snippet("型号ＡＢＣ型", "abc", schema)
+
+
+def test_doc_numbers_and_phrases(schema: Any) -> None:
+    text = "根据离政办发〔2024〕1号文件，禁止露天焚烧秸秆。"
+    assert "<mark>离政办发〔2024〕1号</mark>" in snippet(text, "离政办发[2024]1号", schema)
+    assert "<mark>禁止露天焚烧</mark>" in snippet(text, '"禁止露天焚烧"', schema)
+    assert "秸秆" not in find_matches(text, parse_query("-秸秆 焚烧", schema=schema).highlights)
+
+
+def test_two_fragments_joined_with_an_ellipsis(schema: Any) -> None:
+    text = "甲" * 300 + "法律顾问" + "乙" * 300 + "重污染天气" + "丙" * 300
+    out = snippet(text, "法律顾问 重污染天气", schema, size=40)
+    assert out.count("<mark>") == 2 and out.startswith("…") and out.endswith("…")
+    assert "…" in out.replace("<mark>", "").strip("…")
+    assert len(out) < 2 * 40 + 60
+    one = snippet(text, "法律顾问 重污染天气", schema, size=40, fragments=1)
+    assert one.count("<mark>") == 1
+
+
+def test_no_match_gives_the_escaped_opening(schema: Any) -> None:
+    assert snippet("一二三<四>", "法律顾问", schema) == "一二三&lt;四&gt;"
+    assert snippet("正" * 200, "法律顾问", schema, size=80) == "正" * 80 + "…"
+    assert make_snippet("", ParsedQuery(None)) == ""
+
+
+def test_never_cuts_a_character_from_its_accents(schema: Any) -> None:
+    text = "e\u0301" * 100 + "法律顾问" + "e\u0301" * 100
+    out = snippet(text, "法律顾问", schema, size=21)
+    body = out.strip("…").replace("<mark>", "").replace("</mark>", "")
+    assert not body.startswith("\u0301") and body.endswith("\u0301")
+
+
+def test_fast_on_long_bodies(schema: Any) -> None:
+    with LAWS_SAMPLE.open(encoding="utf-8") as fh:
+        bodies = [json.loads(line)["body"][:15000] for _, line in zip(range(60), fh, strict=False)]
+    parsed = parse_query("人民政府 管理 规定 监督", schema=schema)
+    start = time.perf_counter()
+    for body in bodies:
+        make_snippet(body, parsed)
+    assert (time.perf_counter() - start) / len(bodies) < 0.02
