@@ -72,9 +72,6 @@ def build_app(config: Config | None = None, staff: bool = False) -> Flask:
     config = config if config is not None else load_config()
     app = Flask("searchapp")
     app.config["GAZETTE_STAFF"] = staff
-    if config.web.secret_key:
-        # The staff login (issue 7) keeps its session in a signed cookie.
-        app.secret_key = config.web.secret_key
     engine = Engine(config)
     app.extensions["gazette"] = Services(
         config, engine, Searcher(engine, staff=staff), Documents(engine, staff=staff), staff
@@ -91,6 +88,10 @@ def build_app(config: Config | None = None, staff: bool = False) -> Flask:
     app.register_error_handler(Exception, _unexpected_error)
     app.after_request(_security_headers)
     app.context_processor(lambda: {"staff": staff})
+    if staff:
+        from searchapp import auth
+
+        auth.install(app)
     return app
 
 

@@ -9,6 +9,7 @@ publicly, ``staff_client`` as the staff site. ``scrape`` reads what a page shows
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -252,14 +253,36 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
+STAFF_USER, STAFF_PASSWORD = "tester", "correct horse battery"
+
+
 @pytest.fixture(scope="session")
 def staff_app(web_index: WebIndex) -> Flask:
-    return create_app(web_index.config, staff=True)
+    from dataclasses import replace
+
+    from werkzeug.security import generate_password_hash
+
+    from indexer.config import StaffConfig
+
+    users = ((STAFF_USER, generate_password_hash(STAFF_PASSWORD)),)
+    config = replace(web_index.config, staff=StaffConfig(users=users))
+    return create_app(config, staff=True)
+
+
+def login(client: FlaskClient, user: str = STAFF_USER, password: str = STAFF_PASSWORD) -> Any:
+    """Post the login form as a browser would (with the CSRF token from the form)."""
+    form = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf" value="([^"]+)"', form)
+    assert token is not None
+    return client.post("/login", data={"user": user, "password": password, "csrf": token[1]})
 
 
 @pytest.fixture()
 def staff_client(staff_app: Flask) -> FlaskClient:
-    return staff_app.test_client()
+    """A logged-in staff browser."""
+    client = staff_app.test_client()
+    assert login(client).status_code == 302
+    return client
 
 
 @pytest.fixture(scope="session")
