@@ -21,7 +21,7 @@ _ARABIC_RE = re.compile(
 )
 _CHINESE_RE = re.compile(
     rf"(?P<y>(?:[{_ZERO}一二三四五六七八九]{_SP}){{3}}[{_ZERO}一二三四五六七八九]){_SP}年{_SP}"
-    rf"(?P<m>[{_CN_NUM}]{{1,2}}){_SP}月{_SP}(?P<d>(?:[{_CN_NUM}]{_SP}){{0,2}}[{_CN_NUM}]){_SP}日"
+    rf"(?P<m>(?:[{_CN_NUM}]{_SP})?[{_CN_NUM}]){_SP}月{_SP}(?P<d>(?:[{_CN_NUM}]{_SP}){{0,2}}[{_CN_NUM}]){_SP}日"
 )
 # Month and day without a year (``十月十六日``), valid only with a year from the context.
 _MONTH_DAY_RE = re.compile(
@@ -135,7 +135,11 @@ def parse_date_line(line: str, year: int | None = None) -> str | None:
 
 
 def chinese_year(text: str) -> int | None:
-    """A year written in Arabic or Chinese digits (``一九五四`` → 1954), else None."""
+    """A year written in Arabic or Chinese digits, else None.
+
+    >>> chinese_year("一九五四"), chinese_year("２０２４"), chinese_year("十二")
+    (1954, 2024, None)
+    """
     text = re.sub(r"\s", "", narrow(text))
     if re.fullmatch(r"(?:1[89]|20)\d\d", text):
         return int(text)

@@ -12,7 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-# Brackets printed around the year: 〔〕 (canonical), [] () （） 【】 〖〗 ［］ and the look-alike 〈〉.
+# Brackets printed around the year: 〔〕 (canonical), [] () （） 【】 〖〗 ［］
+# and the look-alike 〈〉.
 _OPEN = "〔[(（【〖［{〈<"
 _CLOSE = "〕])）】〗］}〉>"
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff"
@@ -21,11 +22,14 @@ _HAN = r"\u3400-\u4dbf\u4e00-\u9fff"
 _PREFIX = rf"[{_HAN}A-Za-z]{{1,16}}"
 _SP = r"[ \t\u3000]*"
 
+# Between its parts a 文号 may be broken over lines: ``联防联控机制综发〔2020〕`` / ``255 号``.
+_BR = r"\s{0,4}"
+
 DOCNUM_RE = re.compile(
-    rf"(?P<prefix>{_PREFIX}){_SP}"
+    rf"(?P<prefix>{_PREFIX}){_BR}"
     rf"(?:[{re.escape(_OPEN)}]{_SP}(?P<year>(?:19|20)\d\d){_SP}[{re.escape(_CLOSE)}]"
     rf"|(?P<year2>(?:19|20)\d\d){_SP}年)"
-    rf"{_SP}第?{_SP}(?P<num>\d{{1,5}}){_SP}号"
+    rf"{_BR}第?{_SP}(?P<num>\d{{1,5}}){_BR}号"
 )
 
 # Words that often precede a 文号 in running text but are not part of it.
@@ -34,8 +38,16 @@ _LEADING_NOISE = re.compile(
 )
 
 
+# Words that end up before a year without being a 机关代字 (第2024年3号, 截至2024年12号).
+_BAD_START = re.compile(r"^(?:第|截至|截止)+")
+# Without brackets (离政办发2024年1号) only a prefix ending like a 代字 is taken for one.
+_YEAR_FORM_PREFIX = re.compile(r"^[\u3400-\u9fffA-Za-z]{2,}[发函字办令电复批通告]$")
+
+
 @dataclass(frozen=True)
 class DocNumber:
+    """A parsed 文号: 机关代字, year and serial number; ``str()`` gives the canonical form."""
+
     prefix: str
     year: int
     number: int
@@ -57,6 +69,9 @@ def _normalise_width(text: str) -> str:
 
 def _clean_prefix(prefix: str) -> str:
     trimmed = _LEADING_NOISE.sub("", prefix)
+    # "按市吕财农〔2017〕1号": after a verb, 市/省 means "the city's", not part of the 代字.
+    if trimmed != prefix and trimmed[:1] in "市省" and len(trimmed) >= 4:
+        trimmed = trimmed[1:]
     return trimmed or prefix
 
 
@@ -70,8 +85,8 @@ def iter_doc_numbers(text: str) -> list[tuple[DocNumber, int, int]]:
     found = []
     for m in DOCNUM_RE.finditer(norm):
         year = int(m.group("year") or m.group("year2"))
-        prefix = _clean_prefix(m.group("prefix"))
-        if not prefix:
+        prefix = _BAD_START.sub("", _clean_prefix(m.group("prefix")))
+        if not prefix or (m.group("year2") and not _YEAR_FORM_PREFIX.search(prefix)):
             continue
         start = m.start("prefix") + (len(m.group("prefix")) - len(prefix))
         found.append((DocNumber(prefix, year, int(m.group("num"))), start, m.end()))
@@ -89,13 +104,21 @@ def parse_doc_number(text: str) -> DocNumber | None:
 
 
 def canonical_doc_number(text: str) -> str:
-    """Canonical form of the first 文号 in ``text``, or ``""`` when there is none."""
+    """Canonical form of the first 文号 in ``text``, or ``""`` when there is none.
+
+    >>> canonical_doc_number("离政办发【2024】1号"), canonical_doc_number("无文号")
+    ('离政办发〔2024〕1号', '')
+    """
     parsed = parse_doc_number(text)
     return str(parsed) if parsed else ""
 
 
 def find_doc_numbers(text: str) -> list[str]:
-    """Every distinct canonical 文号 in ``text``, in order of first appearance."""
+    """Every distinct canonical 文号 in ``text``, in order of first appearance.
+
+    >>> find_doc_numbers("依据国发〔2015〕5 号、中网办发文[2015]14 号和国发（2015）5号")
+    ['国发〔2015〕5号', '中网办发文〔2015〕14号']
+    """
     seen: dict[str, None] = {}
     for parsed, _, _ in iter_doc_numbers(text):
         seen.setdefault(str(parsed), None)

@@ -12,9 +12,20 @@ from collections.abc import Sequence
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Ideographs plus CJK and full-width punctuation: the characters between which a space is noise.
-WIDE = HAN + "\u3001-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u2014\u2018-\u201d\u2026\u00b7"
+WIDE = (
+    HAN
+    + "\u3001-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
+    + "\u2014\u2018-\u201d\u2026\u00b7"
+)
 _SPACES = "[ \u3000\u00a0\u2002-\u200b]+"
-_SPACE_BETWEEN = re.compile(rf"(?<=[{WIDE}]){_SPACES}(?=[{WIDE}0-9])|(?<=[{WIDE}0-9]){_SPACES}(?=[{WIDE}])")
+_SPACE_BETWEEN = re.compile(rf"(?<=[{WIDE}]){_SPACES}(?=[{WIDE}0-9])")
+# A number followed by a space and a Chinese character: the space goes when the number sits
+# inside Chinese text (第 3 页, 〔2015〕5 号) or a unit follows (2022 年); it stays after a
+# heading number at the start of a line (1.1 编制目的).
+_NUMBER_SPACE = re.compile(
+    rf"(?P<before>[{WIDE}]?)(?P<num>\d[\d.]*){_SPACES}(?=(?P<next>[{WIDE}]))"
+)
+_UNITS = set("年月日号时分秒个万亿元角条款项章节页期届次岁人户名")
 _PUA = re.compile("[\ue000-\uf8ff\U000f0000-\U0010ffff]|\\(cid:\\d+\\)")
 _MULTI_SPACE = re.compile("[ \u00a0]{2,}")
 
@@ -26,12 +37,25 @@ _PAGE_NO_RES = (
     re.compile(r"^[Pp](?:age|\.)?\s*(\d{1,4})(?:\s*of\s*\d{1,4})?$"),
 )
 
+# The end of a table-of-contents entry: dot leaders or a tab, then the page number.
+TOC_TAIL = re.compile(
+    r"(?:[.．·…]{2,}|[.．·…]\s*[.．·…]|\t|\s{2,})\s*[(（]?\s*(\d{1,4})\s*[)）]?\s*$"
+)
+
 # A line ending with one of these closes its sentence; a line break after it is meant.
 TERMINAL = "。！？；：!?;:…」』”）)】〕>》"
+_STOPS = "。！？；：!?;:…"
+# Lines that stand alone under a title: a 文号, an addressee, a date.
+_STANDALONE = re.compile(
+    r"^.{0,30}[〔\[(（【]\s*\d{4}\s*[〕\])）】]\s*\d+\s*号[)）]?$|^[^，。]{2,60}[:：]$"
+)
+_TITLE_END = re.compile(
+    r"(?:通知|通报|通告|公告|决定|意见|批复|函|报告|请示|纪要|方案|办法|规定|公报|指示)$"
+)
 _DATE_ONLY = re.compile(r"^[\d〇零○一二三四五六七八九十\s]+年[\d一二三四五六七八九十\s]+月")
 _LIST_START = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．]|"
-    r"第[一二三四五六七八九十百零〇\d]+[章节条款]|附件|[①-⑳]|[•·●■□◆★])"
+    r"第[一二三四五六七八九十百零〇\d]+[章节条款]|附件|[①-⑳]|[•·●■□◆★【〖])"
 )
 
 
@@ -40,15 +64,25 @@ def collapse_spaces(line: str) -> str:
 
     >>> collapse_spaces("关 于 中 苏 举 行 会 谈 的 公 报")
     '关于中苏举行会谈的公报'
-    >>> collapse_spaces("国发〔2015〕5 号  PaaS 及 SaaS")
-    '国发〔2015〕5号 PaaS 及 SaaS'
+    >>> collapse_spaces("国发〔2015〕5 号  PaaS 及 SaaS"), collapse_spaces("1.1 编制目的")
+    ('国发〔2015〕5号 PaaS 及 SaaS', '1.1 编制目的')
     """
     line = _SPACE_BETWEEN.sub("", line)
+    line = _NUMBER_SPACE.sub(_number_space, line)
     return _MULTI_SPACE.sub(" ", line).strip(" \u3000\u00a0")
 
 
+def _number_space(m: re.Match[str]) -> str:
+    keep = not m["before"] and m["next"] not in _UNITS
+    return m.group(0) if keep else m["before"] + m["num"]
+
+
 def drop_pua(text: str) -> str:
-    """Drop Private Use Area glyphs and pdfminer's ``(cid:N)`` placeholders for unmapped glyphs."""
+    """Drop Private Use Area glyphs and pdfminer's ``(cid:N)`` placeholders for unmapped glyphs.
+
+    >>> drop_pua("公\\ue001报(cid:12)")
+    '公报'
+    """
     return _PUA.sub("", text)
 
 
@@ -75,12 +109,25 @@ def page_number(line: str) -> int | None:
 
 
 def ends_sentence(line: str) -> bool:
-    """True when ``line`` ends with closing punctuation, so a break after it is a real one."""
-    return line.rstrip()[-1:] in TERMINAL
+    """True when ``line`` ends a sentence or a clause, so a break after it is a real one.
+
+    A closing bracket counts only when nothing is left open (``（吕政办发电〔2024〕`` goes on).
+
+    >>> ends_sentence("现印发。"), ends_sentence("（此件发布）"), ends_sentence("（某发〔2024〕")
+    (True, True, False)
+    """
+    last = line.rstrip()[-1:]
+    if last in _STOPS:
+        return True
+    return bool(last) and last in TERMINAL and not _unbalanced(line)
 
 
 def starts_item(line: str) -> bool:
-    """True when ``line`` opens a list item, article or 附件 label (``一、`` ``（二）`` ``第三条``)."""
+    """True when ``line`` opens a list item, an article or a label.
+
+    >>> [starts_item(x) for x in ("一、总则", "（二）职责", "第三条 适用", "附件1", "为了规范")]
+    [True, True, True, True, False]
+    """
     return bool(_LIST_START.match(line.lstrip(" \u3000")))
 
 
@@ -99,7 +146,11 @@ def repeated_lines(edges: Sequence[Sequence[str]], min_share: float = 0.4) -> se
 
 
 def edge_key(line: str) -> str:
-    """The comparison key of a header or footer line: no spaces, digits masked."""
+    """The comparison key of a header or footer line: no spaces, digits masked.
+
+    >>> edge_key("某市公报 2024年第 1 期")
+    '某市公报#年第#期'
+    """
     return re.sub(r"\d+", "#", re.sub(r"\s+", "", line))
 
 
@@ -110,8 +161,8 @@ def join_text_lines(lines: Sequence[str], width: int | None = None) -> list[str]
     the width most full lines share), does not end a sentence, and the next line does not open
     a list item. Table rows (with tabs) and empty lines are never joined.
 
-    >>> join_text_lines(["为深入贯彻落实党的二十大精神，根据有关规定，结合实际", "制定本方案。", "一、目标"], 20)
-    ['为深入贯彻落实党的二十大精神，根据有关规定，结合实际制定本方案。', '一、目标']
+    >>> join_text_lines(["为落实二十大精神，根据有关规定，结合", "实际制定方案。", "一、目标"], 17)
+    ['为落实二十大精神，根据有关规定，结合实际制定方案。', '一、目标']
     """
     width = width if width is not None else _full_width(lines)
     out: list[str] = []
@@ -128,24 +179,38 @@ def _continues(prev: str, line: str, width: int) -> bool:
     last = prev.splitlines()[-1] if "\n" in prev else prev
     if "\t" in last or "\t" in line or ends_sentence(last) or starts_item(line):
         return False
-    if line[:1] in " \u3000" or not re.match(f"[{WIDE}\\w]", line):
+    if TOC_TAIL.search(last):
+        return False  # a contents entry ends with its page number
+    first = line.split("\n", 1)[0]
+    if line[:1] in " \u3000" or not re.match(f"[{WIDE}\\w]", line) or _STANDALONE.match(first):
         return False
+    if _TITLE_END.search(last) and not re.search("[，。；]", last):
+        return False  # a title, which the 文号 or addressee under it does not continue
     if len(last) >= width:
         return True
     # Without a common width, only a clause cut off mid-sentence (a comma before the break, or
     # an unclosed 《 （ “) is joined; titles, names and dates carry no such mark.
-    return len(last) >= 20 and ("，" in last or _unbalanced(last)) and not _DATE_ONLY.match(line)
+    if _DATE_ONLY.match(line):
+        return False
+    return (len(last) >= 12 and _unbalanced(last)) or (len(last) >= 20 and "，" in last)
 
 
 def _unbalanced(text: str) -> bool:
-    return any(text.count(a) > text.count(b) for a, b in ("《》", "（）", "“”", "()"))
+    return any(text.count(a) > text.count(b) for a, b in ("《》", "（）", "“”", "()", "〔〕"))
 
 
 def _full_width(lines: Sequence[str]) -> int:
-    """The common length of full lines: the most frequent length among long lines, else large."""
-    lengths = Counter(len(x) for x in lines if len(x) >= 15 and "\t" not in x)
+    """The length of hard-wrapped lines, when the text has them; else a length never reached.
+
+    Text cut at a fixed width shows many lines of one length that end mid-sentence; text with
+    one paragraph per line does not, and then only the clause rules in ``_continues`` apply.
+    """
+    last_lines = [x.splitlines()[-1] for x in lines if x]
+    lengths = Counter(len(x) for x in last_lines if len(x) >= 15 and "\t" not in x)
     if not lengths:
         return 10**6
     length, count = lengths.most_common(1)[0]
-    # Without a shared width (one paragraph per line) joining would guess; stay conservative.
-    return length - 1 if count >= 3 and count * 4 >= sum(lengths.values()) else 10**6
+    open_ended = sum(1 for x in last_lines if len(x) == length and not ends_sentence(x))
+    if count >= 5 and count * 3 >= sum(lengths.values()) and open_ended * 2 >= count:
+        return length - 1
+    return 10**6

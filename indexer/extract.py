@@ -1,0 +1,194 @@
+"""File → pages of clean text: the first stage of indexing.
+
+``.pdf`` files are read once with pdfminer.six (:mod:`indexer.pdfread`) and cleaned from the
+layout (:mod:`indexer.pdftext`); ``.txt`` files are decoded (UTF-8, BOMs, UTF-16, GB18030) and
+cleaned with the same text rules (:mod:`indexer.textclean`). Either way each page loses its
+running header, footer and page number, spaces between Chinese characters, Private Use Area
+glyphs and line breaks inside sentences.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+from pathlib import Path
+
+from indexer.errors import ExtractionError
+from indexer.pdfread import read_pdf
+from indexer.pdftext import pdf_pages_text
+from indexer.textclean import (
+    clean_line,
+    edge_key,
+    join_text_lines,
+    page_number,
+    repeated_lines,
+)
+
+MAX_TEXT_BYTES = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a source file as clean text.
+
+    ``number`` is the 1-based page in the PDF (None for text without page breaks); ``printed``
+    is the page number printed in its footer or header, when there was one; ``has_text`` is
+    False for a page without a text layer (a scan).
+    """
+
+    number: int | None
+    text: str
+    printed: int | None
+    has_text: bool
+
+
+def load_pages(path: Path) -> list[Page]:
+    """The pages of a ``.pdf`` or ``.txt`` file as clean text.
+
+    Raises :class:`ExtractionError` with a one-line reason for an empty file, a file named
+    ``.pdf`` that is not a PDF, an encrypted, truncated or corrupt PDF, a PDF without any text
+    layer (``no text layer: scanned? OCR needed``) and text that cannot be decoded.
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".pdf", ".txt"):
+        raise ExtractionError(path, f"unsupported file type {suffix or '(none)'}")
+    try:
+        return _load_pdf(path) if suffix == ".pdf" else _load_text(path)
+    except OSError as exc:
+        raise ExtractionError(path, f"cannot read: {exc.strerror or exc}") from None
+
+
+def _load_pdf(path: Path) -> list[Page]:
+    raw = read_pdf(path)
+    if not raw:
+        raise ExtractionError(path, "PDF has no pages")
+    if not any(page.has_text for page in raw):
+        raise ExtractionError(path, "no text layer: scanned? OCR needed")
+    pages = [
+        Page(p.number, "\n\n".join(p.paragraphs), p.printed, p.has_text)
+        for p in pdf_pages_text(raw)
+    ]
+    if not any(page.text for page in pages):
+        # Glyphs are there but map to no characters: fonts without a Unicode table.
+        raise ExtractionError(path, "text layer without readable characters (no Unicode map)")
+    return pages
+
+
+def _load_text(path: Path) -> list[Page]:
+    size = path.stat().st_size
+    if size == 0:
+        raise ExtractionError(path, "empty file (0 bytes)")
+    if size > MAX_TEXT_BYTES:
+        raise ExtractionError(path, f"text file larger than {MAX_TEXT_BYTES // 2**20} MB")
+    data = path.read_bytes()
+    text = decode_text(data, path)
+    if not text.strip():
+        raise ExtractionError(path, "no text in file")
+    return text_pages(text)
+
+
+def decode_text(data: bytes, path: str | Path = "<text>") -> str:
+    """Decode text bytes: BOMs (UTF-8, UTF-16, UTF-32), UTF-16 without BOM, UTF-8, GB18030.
+
+    >>> decode_text("公报".encode("gb18030")), decode_text(codecs.BOM_UTF8 + "公报".encode())
+    ('公报', '公报')
+    """
+    for bom, codec in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF32_LE, "utf-32-le"),
+        (codecs.BOM_UTF32_BE, "utf-32-be"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
+        if data.startswith(bom):
+            return _decode(data[len(bom) :], codec, path)
+    if b"\x00" in data[:4096]:
+        return _decode_utf16(data, path)
+    for codec in ("utf-8", "gb18030"):
+        try:
+            return data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+    raise ExtractionError(path, "cannot decode text: not UTF-8, UTF-16 or GB18030")
+
+
+def _decode(data: bytes, codec: str, path: str | Path) -> str:
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise ExtractionError(path, f"cannot decode text as {codec} at byte {exc.start}") from None
+
+
+def _decode_utf16(data: bytes, path: str | Path) -> str:
+    """UTF-16 without a BOM, in whichever byte order reads as text; else it is binary."""
+    best, score = "", 0.0
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        readable = sum(1 for ch in text if ch.isprintable() or ch in "\n\r\t\f") / max(1, len(text))
+        han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff" or (ch.isascii() and ch.isalnum()))
+        if readable > 0.95 and han > score:
+            best, score = text, han
+    if not best:
+        raise ExtractionError(path, "binary file, not text")
+    return best
+
+
+def text_pages(text: str) -> list[Page]:
+    """Clean plain text into pages; form feeds separate pages when present.
+
+    >>> [p.text for p in text_pages("关 于 开 展 检 查 的 通 知\\n\\n— 1 —")]
+    ['关于开展检查的通知']
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    chunks = text.split("\f")
+    paged = len(chunks) > 1
+    lines_per_page = [[clean_line(line) for line in chunk.split("\n")] for chunk in chunks]
+    edges = [_edge_lines(lines) for lines in lines_per_page]
+    repeated = repeated_lines([[edge_key(x) for x in e] for e in edges]) if paged else set()
+    pages = []
+    for index, lines in enumerate(lines_per_page):
+        body, printed = _strip_text_edges(lines, repeated)
+        if paged and not body and printed is None and not any(lines):
+            continue
+        paragraphs = join_text_lines(_paragraphs(body))
+        pages.append(Page(index + 1 if paged else None, "\n\n".join(paragraphs), printed, True))
+    return pages
+
+
+def _edge_lines(lines: list[str]) -> list[str]:
+    filled = [x for x in lines if x]
+    return filled[:2] + filled[-2:]
+
+
+def _strip_text_edges(lines: list[str], repeated: set[str]) -> tuple[list[str], int | None]:
+    body = list(lines)
+    printed = None
+    for from_top in (True, False):
+        for _ in range(3):
+            while body and not body[0 if from_top else -1]:
+                body.pop(0 if from_top else -1)
+            if not body:
+                break
+            line = body[0 if from_top else -1]
+            number = page_number(line)
+            if number is not None and printed is None:
+                printed = number
+            elif edge_key(line) not in repeated:
+                break
+            body.pop(0 if from_top else -1)
+    return body, printed
+
+
+def _paragraphs(lines: list[str]) -> list[str]:
+    """Blank-line separated blocks; the lines of one block stay on their own lines."""
+    blocks: list[list[str]] = [[]]
+    for line in lines:
+        if line:
+            blocks[-1].append(line)
+        elif blocks[-1]:
+            blocks.append([])
+    return ["\n".join(b) for b in blocks if b]

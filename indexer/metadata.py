@@ -1,0 +1,284 @@
+"""Document blocks → records with the DESIGN metadata: title, 文号, issuer, 文种, dates and links.
+
+Every field is read from what the issue prints: the title line, the 文号 under it, the signature
+and 成文日期 at the end, the contents entry (section, printed page), the cover (期号, 出版日期),
+the 咨询 lines, the 附件 list, and the 文号 the text cites or repeals. An issuer the title does
+not name is taken from a ``…制定`` line, the signature, or the 文号 prefix of another document of
+the same issue.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from indexer.body import attachment_list, enclosed_title, label_enclosed, label_lines, render
+from indexer.dates import chinese_year, iter_dates, parse_date, parse_date_line
+from indexer.docinfo import doc_type, is_org, split_orgs, title_issuers
+from indexer.docnum import (
+    canonical_doc_number,
+    find_doc_numbers,
+    iter_doc_numbers,
+    parse_doc_number,
+)
+from indexer.errors import ExtractionError
+from indexer.records import Record
+from indexer.split import Block, Issue, Line, PageLike, is_docnum_line, split_issue
+from indexer.textclean import collapse_spaces
+
+if TYPE_CHECKING:
+    from indexer.extract import Page
+
+_ISSUE_NO = re.compile(
+    r"(?P<y>(?:19|20)\d\d|[〇零○一二三四五六七八九]{4})\s*年\s*第\s*(?P<n>[\d一二三四五六七八九十百]+)\s*(?P<k>[期号])"
+)
+_MADE_BY = re.compile(r"^(?P<org>.{2,40}?)(?:制定|发布|颁布|公布|印发)$")
+_CONTACT = re.compile(r"咨询(?:单位|部门|机构)\s*[:：]\s*(?P<v>[^\t]+?)\s*(?=咨询电话|\t|$)")
+_PHONE = re.compile(r"咨询电话\s*[:：]\s*(?P<v>[\d\-—－()（）\s、,，/]{5,40})")
+# ``一九五四年十月十四日订于新德里``: an agreement's date is where it was signed.
+_SIGNED = re.compile(r"^\s*(?:在\S{1,8})?(?:订于|签订|签署|签于|订立|签字)")
+_REPEAL = re.compile(r"废止|停止执行|不再执行|同时失效|予以撤销")
+_MONTH_LINE = re.compile(
+    r"^(?:(?:19|20)\d\d|[〇零○一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,2}\s*月$"
+)
+_CN_DIGITS = {ch: i for i, ch in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0}
+
+
+@dataclass(frozen=True)
+class Gazette:
+    """What the cover of an issue says: its number (2024年第1期), publication date and year."""
+
+    label: str = ""
+    date: str = ""
+    year: int | None = None
+
+
+def build_records(pages: list[Page], source: str) -> list[Record]:
+    """Split an issue (or one document) into records with all the metadata printed in it.
+
+    ``id`` is left empty and ``visibility`` public: the caller assigns both. Raises
+    :class:`ExtractionError` when no document with text is found.
+
+    >>> from indexer.extract import text_pages
+    >>> parts = ["某县人民政府关于检查的通知", "某政发〔2024〕3号", "请认真检查。", "某县人民政府"]
+    >>> rec = build_records(text_pages("\\n\\n".join([*parts, "二〇二四年三月五日"])), "a.txt")[0]
+    >>> rec.doc_number, rec.issuer, rec.doc_type, rec.date
+    ('某政发〔2024〕3号', '某县人民政府', '通知', '2024-03-05')
+    """
+    issue = split_issue(pages)
+    gazette = gazette_info(issue)
+    records = [_record(block, pages, gazette, source) for block in issue.blocks]
+    records = [r for r in records if r.body.strip() or r.title]
+    if not records:
+        raise ExtractionError(source, "no document text found")
+    _issuers_from_numbers(records)
+    return records
+
+
+def gazette_info(issue: Issue) -> Gazette:
+    """The issue number (``2024年第1期``, ``1954年第1号``) and publication date on the cover.
+
+    Looked for on the cover and contents, then on the back cover; empty for a lone document.
+    """
+    if issue.toc is None and len(issue.blocks) < 2:
+        return Gazette()
+    label, year = "", None
+    for line in [*issue.front, *issue.back]:
+        m = _ISSUE_NO.search(line.text)
+        if m:
+            year = chinese_year(m["y"])
+            label = f"{year}年第{_cn_int(m['n'])}{m['k']}"
+            break
+    date = ""
+    for line in [*issue.front, *issue.back]:
+        if "出版" in line.text or "印发" in line.text:
+            date = parse_date(line.text) or ""
+            if date:
+                break
+    return Gazette(label, date, year)
+
+
+def _cn_int(text: str) -> int:
+    if text.isdigit():
+        return int(text)
+    if set(text) <= set(_CN_DIGITS):
+        return int("".join(str(_CN_DIGITS[c]) for c in text))
+    tens, _, ones = text.partition("十")
+    if "十" not in text:
+        return _CN_DIGITS.get(text, 0)
+    return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
+
+
+def _record(block: Block, pages: Sequence[PageLike], gazette: Gazette, source: str) -> Record:
+    title = clean_title(block.title)
+    body_lines = [*block.head, *block.lines[block.title_span :]]
+    rec = Record(title=title, source=source, gazette=gazette.label, gazette_date=gazette.date)
+    rec.doc_number = _doc_number(body_lines, block)
+    rec.doc_type = doc_type(title) or (doc_type(block.entry.title) if block.entry else "")
+    rec.date = document_date(body_lines, gazette.year or _year_hint(body_lines))
+    issuers = (
+        title_issuers(title)
+        or _made_by(body_lines)
+        or _red_header(block.head)
+        or signature_issuers(body_lines)
+    )
+    if issuers:
+        rec.issuer, rec.issuers = issuers[0], issuers
+    starts = block.head or block.lines
+    if starts:
+        rec.pdf_page = pages[starts[0].page].number
+        rec.page = pages[starts[0].page].printed
+    if block.entry is not None:
+        rec.page = block.entry.page if block.entry.page is not None else rec.page
+        rec.section = block.entry.section
+    rec.contact = contact(body_lines)
+    _fill_body(rec, body_lines)
+    return rec
+
+
+def clean_title(text: str) -> str:
+    """A title on one line: wrapping spaces and line breaks removed.
+
+    >>> clean_title("吕梁市离石区人民政府 关于印发吕梁市离石区2024年度 国有建设用地供应计划的通知")
+    '吕梁市离石区人民政府关于印发吕梁市离石区2024年度国有建设用地供应计划的通知'
+    """
+    return collapse_spaces(" ".join(text.split()))
+
+
+def _doc_number(body: Sequence[Line], block: Block) -> str:
+    """The 文号 the document prints under its title, else the one its contents entry gives."""
+    for line in body[:6]:
+        if is_docnum_line(line.text):
+            return canonical_doc_number(line.text)
+    numbers = iter_doc_numbers(block.title)
+    if numbers:
+        return str(numbers[0][0])
+    return block.entry.doc_number if block.entry else ""
+
+
+def document_date(lines: Sequence[Line], year: int | None = None) -> str:
+    """The 成文日期: the first line that is a date (under the signature, or under the title).
+
+    >>> document_date([Line(t, 0) for t in ("特此通知", "某区人民政府", "2024年2月1日")])
+    '2024-02-01'
+    """
+    for line in lines:
+        if "\t" in line.text:
+            continue
+        date = parse_date_line(line.text, year)
+        if date:
+            return date
+    for line in lines:
+        for date, start, end in iter_dates(line.text):
+            # Only a clause that opens with the date signs the document; one inside a sentence
+            # cites an earlier agreement (按照一九五四年四月二十九日在北京签订的…).
+            if start == 0 and _SIGNED.match(line.text[end:]):
+                return date
+    return ""
+
+
+def _year_hint(lines: Sequence[Line]) -> int | None:
+    for line in lines[:40]:
+        date = parse_date(line.text)
+        if date:
+            return int(date[:4])
+    return None
+
+
+def _red_header(lines: Sequence[Line]) -> list[str]:
+    """``吕梁市离石区人民政府文件`` over a document: the issuer, joint ones split."""
+    for line in lines:
+        if line.text.endswith("文件") and is_org(line.text[:-2]):
+            return split_orgs(line.text[:-2])
+    return []
+
+
+def _made_by(lines: Sequence[Line]) -> list[str]:
+    """``内务部制定`` under a title: the body that made the document."""
+    for line in lines[:3]:
+        m = _MADE_BY.match(line.text)
+        if m and is_org(m["org"]):
+            return split_orgs(m["org"])
+    return []
+
+
+def signature_issuers(lines: Sequence[Line]) -> list[str]:
+    """The organisations signed above the first date line (one per line, joint ones in order).
+
+    >>> signature_issuers([Line(t, 0) for t in ("特此通知", "某区人民政府", "2024年2月1日")])
+    ['某区人民政府']
+    """
+    for i, line in enumerate(lines):
+        if parse_date_line(line.text) is None and not _MONTH_LINE.match(line.text):
+            continue
+        orgs: list[str] = []
+        for above in reversed(lines[max(0, i - 4) : i]):
+            name = above.text.strip()
+            if not is_org(name):
+                break
+            orgs.insert(0, name)
+        if orgs:
+            return [o for name in orgs for o in split_orgs(name)]
+    return []
+
+
+def contact(lines: Sequence[Line]) -> str:
+    """``咨询单位`` and ``咨询电话`` joined.
+
+    >>> contact([Line("咨询单位：离石区人社局", 0), Line("咨询电话：0358-8222401", 0)])
+    '离石区人社局 0358-8222401'
+    """
+    unit = phone = ""
+    for line in lines:
+        m = _CONTACT.search(line.text)
+        if m and not unit:
+            unit = m["v"].strip()
+        p = _PHONE.search(line.text)
+        if p and not phone:
+            phone = p["v"].strip()
+    return " ".join(x for x in (unit, phone) if x)
+
+
+def repeals(text: str) -> list[str]:
+    """文号 the text declares repealed: those before 废止 (or 停止执行…) in the same sentence.
+
+    >>> repeals("原《应急预案》（离政办发〔2022〕15号）同时废止。依据晋政发〔2020〕1号。")
+    ['离政办发〔2022〕15号']
+    """
+    found: dict[str, None] = {}
+    for sentence in re.split(r"(?<=[。；;！!])", text):
+        for m in _REPEAL.finditer(sentence):
+            for number, _, _ in iter_doc_numbers(sentence[: m.start()]):
+                found.setdefault(str(number), None)
+    return list(found)
+
+
+def _fill_body(rec: Record, body_lines: list[Line]) -> None:
+    listed = attachment_list(body_lines)
+    lines, labelled = label_lines(body_lines)
+    enclosed = enclosed_title(rec.title, lines)
+    lines = label_enclosed(lines, enclosed, rec.title)
+    attachments = listed or labelled
+    if enclosed and all(enclosed not in a for a in attachments):
+        attachments = [enclosed, *attachments]
+    rec.attachments = attachments
+    rec.body = render(lines)
+    own = {rec.doc_number}
+    rec.cites = [n for n in find_doc_numbers(rec.body) if n not in own]
+    rec.repeals = [n for n in repeals(rec.body) if n not in own]
+
+
+def _issuers_from_numbers(records: list[Record]) -> None:
+    """Fill a missing issuer from another document of the issue with the same 文号 prefix."""
+    by_prefix: dict[str, list[str]] = {}
+    for rec in records:
+        number = parse_doc_number(rec.doc_number) if rec.doc_number else None
+        if number is not None and rec.issuer:
+            by_prefix.setdefault(number.prefix, rec.issuers or [rec.issuer])
+    for rec in records:
+        number = parse_doc_number(rec.doc_number) if rec.doc_number else None
+        if not rec.issuer and number is not None and number.prefix in by_prefix:
+            rec.issuers = list(by_prefix[number.prefix])
+            rec.issuer = rec.issuers[0]

@@ -1,0 +1,274 @@
+"""Read a PDF once with pdfminer.six and return its visual rows with their geometry.
+
+pdfminer is driven page by page (parser → document → interpreter → aggregator) rather than
+through ``high_level``, so that each failure can be named: not a PDF, encrypted, truncated or
+corrupt, one page too complex. Layout analysis runs once, with ``boxes_flow=None`` because the
+reading order is rebuilt here from the coordinates; everything later is derived from the rows.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import statistics
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from pdfminer.converter import PDFPageAggregator
+from pdfminer.layout import (
+    LAParams,
+    LTAnno,
+    LTChar,
+    LTContainer,
+    LTCurve,
+    LTImage,
+    LTPage,
+    LTTextLine,
+)
+from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdfparser import PDFParser
+from pdfminer.psexceptions import PSEOF
+
+from indexer.errors import ExtractionError
+from indexer.pdftables import Row, Rule, TextLine, rule_edges, table_rows
+
+__all__ = ["MAX_CHARS_PER_PAGE", "MAX_PAGES", "RawPage", "Row", "read_pdf"]
+
+MAX_PAGES = 5000
+# A page with more glyphs than this is a drawing or a broken stream, not gazette text; laying it
+# out would take minutes, so it is skipped as a page without text.
+MAX_CHARS_PER_PAGE = 40000
+
+
+@dataclass(frozen=True)
+class RawPage:
+    """The rows of one PDF page, top to bottom, with the page's size."""
+
+    number: int
+    width: float
+    height: float
+    rows: tuple[Row, ...]
+    has_text: bool
+    has_images: bool = False
+
+
+_MARKS = set("0123456789*†‡①②③④⑤⑥⑦⑧⑨⑩¹²³⁴⁵⁶⁷⁸⁹⁰")
+
+
+class _TooComplex(Exception):
+    pass
+
+
+class _BoundedAggregator(PDFPageAggregator):
+    """Collects a page's layout but gives up on pages with an absurd number of glyphs."""
+
+    def begin_page(self, page: Any, ctm: Any) -> None:
+        self._chars = 0
+        # A page that failed inside a form XObject leaves its figure on the stack; start clean.
+        self._stack = []
+        super().begin_page(page, ctm)
+
+    def render_char(self, *args: Any, **kwargs: Any) -> float:
+        self._chars += 1
+        if self._chars > MAX_CHARS_PER_PAGE:
+            raise _TooComplex
+        return float(super().render_char(*args, **kwargs))
+
+
+@contextmanager
+def _quiet_pdfminer() -> Iterator[None]:
+    """pdfminer logs a warning for every harmless oddity; keep them out of the CLI's stderr."""
+    logger = logging.getLogger("pdfminer")
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
+def read_pdf(path: Path) -> list[RawPage]:
+    """The rows of every page of the PDF at ``path``.
+
+    Raises :class:`ExtractionError` with a one-line reason for an empty file, a file that is
+    not a PDF, an encrypted, truncated or corrupt PDF.
+    """
+    with open(path, "rb") as fp, _quiet_pdfminer():
+        _check_header(path, fp)
+        document = _open_document(path, fp)
+        return list(_iter_pages(path, document))
+
+
+def _check_header(path: Path, fp: BinaryIO) -> None:
+    head = fp.read(1024)
+    if not head:
+        raise ExtractionError(path, "empty file (0 bytes)")
+    if b"%PDF-" not in head:
+        raise ExtractionError(path, "not a PDF (no %PDF- header)")
+    fp.seek(0)
+
+
+def _open_document(path: Path, fp: BinaryIO) -> PDFDocument:
+    try:
+        document = PDFDocument(PDFParser(fp), password="")
+        # Force the page tree now, so a broken catalog fails here with a clear reason.
+        _ = document.catalog["Pages"]
+    except PDFPasswordIncorrect:
+        raise ExtractionError(path, "encrypted PDF: a password is needed to open it") from None
+    except PDFEncryptionError as exc:
+        raise ExtractionError(path, f"encrypted PDF: {_reason(exc) or 'unsupported'}") from None
+    except (PSEOF, EOFError):
+        raise ExtractionError(path, "truncated PDF: unexpected end of file") from None
+    except Exception as exc:
+        # pdfminer signals broken input with asserts, KeyErrors, zlib and struct errors as well
+        # as its own exceptions; whichever it is, the file is corrupt, and that is all we report.
+        raise ExtractionError(path, f"corrupt PDF: {_reason(exc) or type(exc).__name__}") from None
+    return document
+
+
+def _reason(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text[:120]
+
+
+def _iter_pages(path: Path, document: PDFDocument) -> Iterator[RawPage]:
+    manager = PDFResourceManager(caching=True)
+    device = _BoundedAggregator(
+        manager,
+        laparams=LAParams(
+            line_margin=0.5, char_margin=2.0, word_margin=0.1, boxes_flow=None, all_texts=True
+        ),
+    )
+    interpreter = PDFPageInterpreter(manager, device)
+    pages = PDFPage.create_pages(document)
+    number = 0
+    while number < MAX_PAGES:
+        try:
+            page = next(pages)
+        except StopIteration:
+            return
+        except Exception as exc:  # a broken page tree, however pdfminer reports it
+            if number == 0:
+                raise ExtractionError(
+                    path, f"corrupt PDF: no readable pages ({_reason(exc)})"
+                ) from None
+            return
+        number += 1
+        yield _read_page(interpreter, device, page, number)
+
+
+def _read_page(
+    interpreter: PDFPageInterpreter, device: _BoundedAggregator, page: PDFPage, number: int
+) -> RawPage:
+    try:
+        interpreter.process_page(page)
+        layout: LTPage = device.get_result()
+    except Exception:
+        # One unreadable page must not cost the rest of the file: it counts as a page without text.
+        return RawPage(number, 0.0, 0.0, (), has_text=False)
+    lines: list[TextLine] = []
+    rules: list[Rule] = []
+    images = _collect(layout, lines, rules)
+    table, rest = table_rows(lines, rules)
+    rows = tuple(sorted([*table, *_rows(rest)], key=lambda r: -(r.y0 + r.y1)))
+    x0, y0, x1, y1 = layout.bbox
+    return RawPage(number, x1 - x0, y1 - y0, rows, has_text=bool(lines), has_images=images)
+
+
+def _collect(container: LTContainer[Any], out: list[TextLine], rules: list[Rule]) -> bool:
+    """Gather text lines and drawn strokes under ``container``; True if an image was seen."""
+    images = False
+    for item in container:
+        if isinstance(item, LTTextLine):
+            line = _text_line(item)
+            if line is not None:
+                out.append(line)
+        elif isinstance(item, LTCurve):  # LTLine and LTRect are curves too
+            rules.extend(rule_edges(item.x0, item.y0, item.x1, item.y1))
+        elif isinstance(item, LTImage):
+            images = True
+        elif isinstance(item, LTContainer):
+            images = _collect(item, out, rules) or images
+    return images
+
+
+def _text_line(line: LTTextLine) -> TextLine | None:
+    glyphs = [ch for ch in line if isinstance(ch, LTChar)]
+    sizes = [ch.size for ch in glyphs if not ch.get_text().isspace()]
+    if not sizes:
+        return None
+    size = float(statistics.median_high(sizes))
+    base = statistics.median_low([ch.y0 for ch in glyphs if ch.size >= 0.8 * size] or [line.y0])
+    chars: list[tuple[float, str]] = []
+    x = line.x0
+    for ch in line:
+        if isinstance(ch, LTChar):
+            if chars and _footnote_mark(ch, size, base):
+                continue  # a mark opening the line is the note's own number: kept
+            x = (ch.x0 + ch.x1) / 2
+            chars.append((x, ch.get_text()))
+        elif isinstance(ch, LTAnno) and ch.get_text() != "\n":
+            chars.append((x + 0.01, ch.get_text()))
+    text = "".join(c for _, c in chars)
+    if not text.strip():
+        return None
+    return TextLine(text, line.x0, line.x1, line.y0, line.y1, size, tuple(chars))
+
+
+def _footnote_mark(ch: LTChar, size: float, base: float) -> bool:
+    """A small raised digit or dagger after a word: a footnote reference, not part of the text.
+
+    Left in, it sticks to the numbers (``常住人口性别比2为 122.443`` for 122.44 with note 3).
+    """
+    return ch.size <= 0.7 * size and ch.y0 >= base + 0.3 * size and ch.get_text() in _MARKS
+
+
+def _rows(lines: list[TextLine]) -> list[Row]:
+    """Group lines that share a baseline band into rows, top to bottom, left to right."""
+    lines.sort(key=lambda ln: -(ln.y0 + ln.y1))
+    rows: list[Row] = []
+    group: list[TextLine] = []
+    for line in lines:
+        if group and not _same_row(group, line):
+            rows.append(_make_row(group))
+            group = []
+        group.append(line)
+    if group:
+        rows.append(_make_row(group))
+    return rows
+
+
+def _same_row(group: list[TextLine], line: TextLine) -> bool:
+    top = max(g.y1 for g in group)
+    bottom = min(g.y0 for g in group)
+    overlap = min(top, line.y1) - max(bottom, line.y0)
+    height = min(line.y1 - line.y0, min(g.y1 - g.y0 for g in group))
+    return overlap >= 0.5 * max(height, 1.0)
+
+
+def _make_row(group: list[TextLine]) -> Row:
+    group.sort(key=lambda ln: ln.x0)
+    parts = [group[0].text]
+    cells = 1
+    for prev, line in itertools.pairwise(group):
+        gap = line.x0 - prev.x1
+        if gap > 1.5 * max(prev.size, line.size, 4.0):
+            parts.append("\t")
+            cells += 1
+        elif parts[-1][-1:].isascii() and line.text[:1].isascii():
+            parts.append(" ")
+        parts.append(line.text)
+    return Row(
+        text="".join(parts),
+        x0=group[0].x0,
+        x1=max(g.x1 for g in group),
+        y0=min(g.y0 for g in group),
+        y1=max(g.y1 for g in group),
+        size=max(g.size for g in group),
+        cells=cells,
+    )

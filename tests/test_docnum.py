@@ -1,0 +1,118 @@
+"""文号 parser: every printed variant canonicalises to 代字〔年份〕序号号, and nothing else does."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from indexer.docnum import (
+    DocNumber,
+    canonical_doc_number,
+    find_doc_numbers,
+    iter_doc_numbers,
+    parse_doc_number,
+)
+
+VARIANTS = [
+    "离政办发〔2024〕1号",
+    "离政办发[2024]1号",
+    "离政办发(2024)1号",
+    "离政办发（2024）1号",
+    "离政办发【2024】1号",
+    "离政办发2024年1号",
+    "离政办发〔２０２４〕１号",
+    "离政办发 〔2024〕 1 号",
+    "离政办发［2024］1号",
+    "离政办发〔2024〕第1号",
+]
+
+
+@pytest.mark.parametrize("text", VARIANTS)
+def test_design_variants_mean_the_same_document(text: str) -> None:
+    assert canonical_doc_number(text) == "离政办发〔2024〕1号"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "依据国发〔2015〕5 号、中网办发文[2015]14 号",
+            ["国发〔2015〕5号", "中网办发文〔2015〕14号"],
+        ),
+        ("联防联控机制综发〔2020〕\n255 号", ["联防联控机制综发〔2020〕255号"]),
+        ("按晋财农〔2021〕56号文件精神", ["晋财农〔2021〕56号"]),
+        ("按市吕财农〔2017〕1号文件规定", ["吕财农〔2017〕1号"]),
+        ("（自然资办发〔2023〕25号）", ["自然资办发〔2023〕25号"]),
+        ("《关于X的通知》（吕政办发电〔2024〕\n\n1号）", ["吕政办发电〔2024〕1号"]),
+        ("印发的《预案》（离政办发〔2022〕15号）同时废止", ["离政办发〔2022〕15号"]),
+    ],
+)
+def test_numbers_found_in_running_text(text: str, expected: list[str]) -> None:
+    assert find_doc_numbers(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["第2024年3号", "截至2024年12号台风", "经2023年第5号", "2024年3月5日", "第3号", "共计2024元"],
+)
+def test_things_that_are_not_document_numbers(text: str) -> None:
+    assert find_doc_numbers(text) == []
+    assert parse_doc_number(text) is None
+    assert canonical_doc_number(text) == ""
+
+
+def test_spans_point_into_the_text() -> None:
+    text = "根据晋政办发〔2023〕65号和吕商务函〔2024〕17号"
+    spans = [(str(d), text[a:b]) for d, a, b in iter_doc_numbers(text)]
+    assert spans == [
+        ("晋政办发〔2023〕65号", "晋政办发〔2023〕65号"),
+        ("吕商务函〔2024〕17号", "吕商务函〔2024〕17号"),
+    ]
+
+
+def test_find_is_distinct_in_order_of_first_appearance() -> None:
+    text = "晋财农〔2021〕56号；晋财农[2021]56号；晋财农〔2021〕45号"
+    assert find_doc_numbers(text) == ["晋财农〔2021〕56号", "晋财农〔2021〕45号"]
+
+
+_PREFIXES = st.sampled_from(
+    ["离政办发", "国发", "晋财农", "吕商务函", "国卫办医函", "京政发", "中网办发文"]
+)
+_OPEN_CLOSE = st.sampled_from(["〔〕", "[]", "()", "（）", "【】", "［］"])
+
+
+def _wide(text: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c for c in text)
+
+
+@given(
+    prefix=_PREFIXES,
+    year=st.integers(1950, 2039),
+    number=st.integers(1, 9999),
+    brackets=_OPEN_CLOSE,
+    wide=st.booleans(),
+    spaced=st.booleans(),
+)
+def test_any_printed_variant_round_trips(
+    prefix: str, year: int, number: int, brackets: str, wide: bool, spaced: bool
+) -> None:
+    sp = " " if spaced else ""
+    printed = f"{prefix}{sp}{brackets[0]}{year}{brackets[1]}{sp}{number}{sp}号"
+    if wide:
+        printed = _wide(printed)
+    parsed = parse_doc_number(f"根据{printed}文件精神")
+    assert parsed == DocNumber(prefix, year, number)
+    assert canonical_doc_number(printed) == f"{prefix}〔{year}〕{number}号"
+    # The canonical form is a fixed point and uses half-width digits only.
+    canonical = str(parsed)
+    assert canonical_doc_number(canonical) == canonical
+    assert unicodedata.normalize("NFKC", canonical) == canonical
+
+
+@given(st.text(alphabet="关于通知的年月日发函字第一二三 0123456789，。", max_size=40))
+def test_no_number_without_a_hao(text: str) -> None:
+    if "号" not in text:
+        assert find_doc_numbers(text) == []
