@@ -10,6 +10,8 @@ glyphs and line breaks inside sentences.
 from __future__ import annotations
 
 import codecs
+import contextlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +27,9 @@ from indexer.textclean import (
 )
 
 MAX_TEXT_BYTES = 64 * 1024 * 1024
+# Gazette text has lines of at most a few thousand characters (a paragraph); a line of millions
+# is a data dump or an attack, and would cost minutes of segmentation.
+MAX_LINE_CHARS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,11 @@ def _load_text(path: Path) -> list[Page]:
     text = decode_text(data, path)
     if not text.strip():
         raise ExtractionError(path, "no text in file")
+    longest = max(map(len, text.splitlines()), default=0)
+    if longest > MAX_LINE_CHARS:
+        raise ExtractionError(
+            path, f"a line of {longest:,} characters: not gazette text (limit {MAX_LINE_CHARS:,})"
+        )
     return text_pages(text)
 
 
@@ -104,13 +114,26 @@ def decode_text(data: bytes, path: str | Path = "<text>") -> str:
         if data.startswith(bom):
             return _decode(data[len(bom) :], codec, path)
     if b"\x00" in data[:4096]:
-        return _decode_utf16(data, path)
+        with contextlib.suppress(ExtractionError):
+            return _decode_utf16(data, path)
+        # Not UTF-16: a UTF-8 or GB18030 text with stray NULs, or a binary file; decided below.
     for codec in ("utf-8", "gb18030"):
         try:
-            return data.decode(codec)
+            return _drop_controls(data.decode(codec), path)
         except UnicodeDecodeError:
             continue
     raise ExtractionError(path, "cannot decode text: not UTF-8, UTF-16 or GB18030")
+
+
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def _drop_controls(text: str, path: str | Path) -> str:
+    """Remove control characters but tab, newlines and form feed; mostly controls means binary."""
+    cleaned, count = _CONTROLS.subn("", text)
+    if count > max(16, len(text) // 20):
+        raise ExtractionError(path, "binary file, not text")
+    return cleaned
 
 
 def _decode(data: bytes, codec: str, path: str | Path) -> str:

@@ -32,6 +32,7 @@ from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordInc
 from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
+from pdfminer.pdftypes import resolve1
 from pdfminer.psexceptions import PSEOF
 
 from indexer.errors import ExtractionError
@@ -43,6 +44,9 @@ MAX_PAGES = 5000
 # A page with more glyphs than this is a drawing or a broken stream, not gazette text; laying it
 # out would take minutes, so it is skipped as a page without text.
 MAX_CHARS_PER_PAGE = 40000
+# A gazette page's content stream is a few hundred KB at most; a stream that inflates past this
+# is a decompression bomb, refused before pdfminer interprets millions of operators.
+MAX_CONTENT_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -159,7 +163,25 @@ def _iter_pages(path: Path, document: PDFDocument) -> Iterator[RawPage]:
                 ) from None
             return
         number += 1
+        _check_content_size(path, page, number)
         yield _read_page(interpreter, device, page, number)
+
+
+def _check_content_size(path: Path, page: PDFPage, number: int) -> None:
+    """Refuse a page whose content streams inflate past :data:`MAX_CONTENT_BYTES`."""
+    total = 0
+    for ref in page.contents:
+        try:
+            data = resolve1(ref).get_data()
+        except Exception:  # unreadable streams are the page reader's business
+            continue
+        total += len(data) if isinstance(data, bytes) else 0
+        if total > MAX_CONTENT_BYTES:
+            raise ExtractionError(
+                path,
+                f"page {number}: content stream inflates past {MAX_CONTENT_BYTES >> 20} MB"
+                " (a decompression bomb?)",
+            )
 
 
 def _read_page(

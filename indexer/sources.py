@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from indexer.docnum import canonical_doc_number, find_doc_numbers
 from indexer.errors import ExtractionError
@@ -73,9 +74,47 @@ def file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
+_TEXT_FIELDS = (
+    "id",
+    "title",
+    "doc_number",
+    "issuer",
+    "doc_type",
+    "date",
+    "gazette",
+    "gazette_date",
+    "section",
+    "source",
+    "contact",
+    "body",
+    "visibility",
+)
+_LIST_FIELDS = ("issuers", "cites", "repeals", "attachments")
+
+
+def _check_types(obj: dict[str, Any], lineno: int, path: Path) -> None:
+    """Name the first field whose JSON type is wrong, instead of failing somewhere later."""
+    for name in _TEXT_FIELDS:
+        if obj.get(name) is not None and not isinstance(obj[name], str):
+            raise ExtractionError(path, f"line {lineno}: {name}: expected a string")
+    for name in _LIST_FIELDS:
+        value = obj.get(name)
+        if (
+            value is not None
+            and not isinstance(value, str)
+            and not (isinstance(value, list) and all(isinstance(v, str) for v in value))
+        ):
+            raise ExtractionError(path, f"line {lineno}: {name}: expected a list of strings")
+    for name in ("page", "pdf_page"):
+        value = obj.get(name)
+        if (value is not None and not isinstance(value, int | str)) or isinstance(value, bool):
+            raise ExtractionError(path, f"line {lineno}: {name}: expected a whole number")
+
+
 def _record_from_json(obj: object, lineno: int, path: Path) -> Record:
     if not isinstance(obj, dict):
         raise ExtractionError(path, f"line {lineno}: expected a JSON object")
+    _check_types(obj, lineno, path)
     rec = Record.from_dict(obj)
     if not (rec.title or rec.body):
         raise ExtractionError(path, f"line {lineno}: record has neither title nor body")
@@ -104,6 +143,8 @@ def load_jsonl(path: Path) -> list[Record]:
                 obj = json.loads(raw.decode("utf-8-sig"))
             except (UnicodeDecodeError, json.JSONDecodeError) as exc:
                 raise ExtractionError(path, f"line {lineno}: not valid JSON ({exc})") from None
+            except RecursionError:
+                raise ExtractionError(path, f"line {lineno}: JSON nested too deeply") from None
             records.append(_record_from_json(obj, lineno, path))
     if not records:
         raise ExtractionError(path, "no records in file")
