@@ -21,6 +21,7 @@ def _absolute(root: Path, value: str | Path) -> Path:
     itself a symlink to the live generation, and must stay the link."""
     return Path(os.path.abspath(root / value))
 
+
 ENV_CONFIG = "GAZETTE_CONFIG"
 ENV_INDEX = "GAZETTE_INDEX"
 

@@ -7,6 +7,7 @@ prints; a file whose pid is gone is reported as a stale lock that was cleared.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import time
@@ -23,10 +24,8 @@ _HELD: set[int] = set()
 
 def _close_inherited() -> None:
     for fd in list(_HELD):
-        try:
+        with contextlib.suppress(OSError):
             os.close(fd)
-        except OSError:
-            pass
     _HELD.clear()
 
 
