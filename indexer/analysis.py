@@ -13,6 +13,7 @@ the index and the query always agree, and offsets map back one character at a ti
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import re
@@ -28,7 +29,9 @@ from whoosh.fields import TEXT, FieldType
 
 from indexer.records import Record
 
-SEGMENTER = "jieba-0.42.1"
+# Bump whenever normalisation or tokenisation changes what is indexed: an index built by an
+# earlier version then asks to be rebuilt instead of silently missing documents.
+ANALYSIS_VERSION = 1
 MAX_SUBWORD = 8  # longest dictionary word emitted inside a longer one (search mode)
 
 IDEOGRAPHS = "\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U000323af"
@@ -369,7 +372,15 @@ def text_fields(user_words: tuple[str, ...] = ()) -> dict[str, FieldType]:
 
 def analysis_signature(user_words: tuple[str, ...]) -> dict[str, str]:
     """What an index must record to be queried with the same analysis."""
-    return {"segmenter": SEGMENTER, "user_dict_sha1": _user_dict_sha1(tuple(user_words))}
+    return {"segmenter": segmenter(), "user_dict_sha1": _user_dict_sha1(tuple(user_words))}
+
+
+@functools.cache
+def segmenter() -> str:
+    """The segmenter and analysis that build an index, e.g. ``jieba-0.42.1/analysis-1``."""
+    from importlib.metadata import version
+
+    return f"jieba-{version('jieba')}/analysis-{ANALYSIS_VERSION}"
 
 
 # ---------------------------------------------------------------------------- user dictionary
