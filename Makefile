@@ -20,8 +20,10 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	@touch $@
 
 ## make run: index data/gazettes (only what changed) and serve http://127.0.0.1:5000/
+# An index built by another analysis version cannot be updated in place: rebuild it then. A file
+# that fails (exit 1) is reported and the page is served anyway.
 run: $(VENV)/.installed
-	$(BIN)/gazette index || [ $$? -eq 1 ]
+	$(BIN)/gazette index || $(BIN)/gazette index --rebuild || [ $$? -eq 1 ]
 	$(BIN)/gazette serve
 
 index: $(VENV)/.installed
