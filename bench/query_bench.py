@@ -43,6 +43,7 @@ def queries(records: list[dict[str, Any]], fragments: int, seed: int = 7) -> lis
 
 def ours_project(source: Path) -> Path:
     from indexer.config import load_config
+    from indexer.errors import AnalysisMismatchError
     from indexer.reindex import reindex
 
     project = WORK / f"query-{source.stem}"
@@ -55,7 +56,11 @@ def ours_project(source: Path) -> Path:
         f'[analysis]\nuser_dict = "{ROOT / "data" / "dict" / "gazette.dict"}"\n',
         encoding="utf-8",
     )
-    reindex(load_config(project / "config.toml"))  # a no-op when already built and unchanged
+    config = load_config(project / "config.toml")
+    try:
+        reindex(config)  # a no-op when already built and unchanged
+    except AnalysisMismatchError:
+        reindex(config, rebuild=True)  # built by an older analysis version
     return project
 
 
