@@ -150,6 +150,8 @@ class ProgressBar:
                 f"reading {bar} {p.files_done}/{p.files_total} files · {p.documents} docs · "
                 f"{rate:.2f} MB/s · {p.current}"
             )
+        elif p.phase == "commit":
+            line = f"committing {p.documents} docs (segmenting and writing the index) …"
         else:
             bar = _bar(p.documents, p.files_total)
             line = f"indexing {bar} {p.documents}/{p.files_total} docs"

@@ -23,10 +23,26 @@ _HELD: set[int] = set()
 
 
 def _close_inherited() -> None:
+    """In a child forked by a lock holder: drop the lock, and die when the holder dies."""
+    if _HELD:
+        die_with_parent()
     for fd in list(_HELD):
         with contextlib.suppress(OSError):
             os.close(fd)
     _HELD.clear()
+
+
+def die_with_parent() -> None:
+    """Ask Linux to kill this process when its parent dies (a killed reindex leaves no
+    orphaned workers)."""
+    try:
+        import ctypes
+        import signal
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        pass
 
 
 os.register_at_fork(after_in_child=_close_inherited)

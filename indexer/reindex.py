@@ -29,6 +29,9 @@ from indexer.workers import WorkerFailure, cpu_count, run_isolated
 Status = Literal["added", "changed", "unchanged", "removed", "failed"]
 STATUSES: tuple[Status, ...] = ("added", "changed", "unchanged", "removed", "failed")
 WRITER_LIMIT_MB = 256
+# Below this many documents a rebuild is written by one process: starting sub-writers (each
+# loads jieba) costs more than it saves.
+PARALLEL_MIN_DOCS = 200
 
 
 @dataclass
@@ -234,7 +237,12 @@ class _Run:
         gen = self.layout.new_generation()
         try:
             ix = whoosh_index.create_in(str(gen), store.make_schema(user_words))
-            self._write(ix, loaded, hashes, delete=())
+            self._write(ix, loaded, hashes, delete=(), parallel=len(records) >= PARALLEL_MIN_DOCS)
+            if ix.doc_count() != len(records):
+                raise StoreError(
+                    f"the new index holds {ix.doc_count()} of {len(records)} documents "
+                    "(a writer process failed); the previous index is unchanged"
+                )
             meta = store.analysis_meta(self.config_words, user_words)
             meta["built_at"] = time.strftime("%Y-%m-%dT%H:%M:%S")
             store.write_meta(gen, meta)
@@ -279,10 +287,20 @@ class _Run:
         loaded: list[tuple[SourceFile, list[Record]]],
         hashes: dict[str, str],
         delete: Iterable[str],
+        parallel: bool = False,
     ) -> None:
-        """Delete the given sources' documents and add the loaded ones, in one commit."""
+        """Delete the given sources' documents and add the loaded ones, in one commit.
+
+        ``parallel`` (rebuilds only) analyses in ``jobs`` processes with Whoosh's multi-process
+        writer, each writing its own segment.
+        """
         try:
-            writer = ix.writer(limitmb=WRITER_LIMIT_MB)
+            if parallel and self.jobs > 1:
+                writer = ix.writer(
+                    procs=self.jobs, multisegment=True, limitmb=WRITER_LIMIT_MB // self.jobs
+                )
+            else:
+                writer = ix.writer(limitmb=WRITER_LIMIT_MB)
         except whoosh_index.LockError:  # pragma: no cover - our own lock is taken first
             raise StoreError("the index is locked by another writer") from None
         try:
@@ -296,6 +314,7 @@ class _Run:
                     done += 1
                     if done % 50 == 0 or done == total:
                         self.progress(Progress("write", documents=done, files_total=total))
+            self.progress(Progress("commit", documents=done, files_total=total))
             writer.commit()
         except OSError as exc:
             writer.cancel()

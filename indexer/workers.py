@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.connection import Connection, wait
 from typing import Any, TypeVar
 
+from indexer.lock import die_with_parent
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -29,23 +31,10 @@ class WorkerFailure(Exception):
         super().__init__(reason)
 
 
-def _die_with_parent() -> None:
-    """Ask Linux to kill this worker when its parent dies (a killed reindex leaves no orphans)."""
-    try:
-        import ctypes
-        import signal
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        pr_set_pdeathsig = 1
-        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
-    except (OSError, AttributeError):  # pragma: no cover - not Linux
-        pass
-
-
 def _child(
     func: Callable[[Any], Any], item: Any, conn: Connection, reader: Connection, memory_mb: int
 ) -> None:
-    _die_with_parent()
+    die_with_parent()
     # The read end came with the fork; holding it would let a send to a dead parent block.
     reader.close()
     if memory_mb:
