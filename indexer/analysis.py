@@ -19,6 +19,7 @@ import logging
 import re
 import threading
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from functools import cache, lru_cache
 from pathlib import Path
@@ -26,6 +27,8 @@ from typing import Any
 
 from whoosh.analysis import Analyzer, CompositeAnalyzer, Token, Tokenizer
 from whoosh.fields import TEXT, FieldType
+from whoosh.formats import Frequency, Positions
+from whoosh.system import pack_uint
 
 from indexer.records import Record
 
@@ -363,11 +366,65 @@ def text_fields(user_words: tuple[str, ...] = ()) -> dict[str, FieldType]:
     words = word_analyzer(user_words)
     grams = bigram_analyzer()
     return {
-        "title": TEXT(analyzer=words, phrase=False, stored=True, field_boost=3.0),
-        "title_bi": TEXT(analyzer=grams),
-        "body": TEXT(analyzer=words, phrase=False, stored=True),
-        "body_bi": TEXT(analyzer=grams),
+        "title": FastText(analyzer=words, phrase=False, stored=True, field_boost=3.0),
+        "title_bi": FastText(analyzer=grams),
+        "body": FastText(analyzer=words, phrase=False, stored=True),
+        "body_bi": FastText(analyzer=grams),
     }
+
+
+def iter_index_terms(tokenizer: _NormalisingTokenizer, value: str) -> Iterator[tuple[str, int]]:
+    """``(term, position)`` exactly as the tokenizer yields them at index time, without Tokens."""
+    norm, src = normalise_with_offsets(value)
+    for text, pos, a, b in tokenizer._spans(norm, False):
+        if src is not None and (
+            (a and src[a - 1] == src[a]) or (b < len(src) and src[b] == src[b - 1])
+        ):
+            text = _widen(norm, src, a, b)[2]
+        yield text, pos
+
+
+class FastText(TEXT):  # type: ignore[misc]
+    """A TEXT field whose postings come straight from our tokenizers' spans.
+
+    Whoosh's formats build postings from one :class:`Token` object per token, and bigrams give
+    a token for nearly every character: most of the indexing time. This computes the same
+    ``(term, frequency, weight, value)`` tuples directly (a property test checks they are equal
+    to Whoosh's own). Anything other than a plain string goes the standard way.
+    """
+
+    def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
+        items: list[Any] = (
+            list(self.analyzer.items) if isinstance(self.analyzer, CompositeAnalyzer) else []
+        )
+        if not (
+            isinstance(value, str)
+            and len(items) == 1
+            and isinstance(items[0], _NormalisingTokenizer)
+            and not kwargs
+        ):
+            yield from super().index(value, **kwargs)
+            return
+        boost = self.format.field_boost
+        terms = iter_index_terms(items[0], value)
+        if isinstance(self.format, Positions):
+            poses: dict[str, list[int]] = {}
+            for text, pos in terms:
+                poses.setdefault(text, []).append(pos)
+            encode = self.format.encode
+            for text, poslist in poses.items():
+                yield (
+                    text.encode("utf-8"),
+                    len(poslist),
+                    float(len(poslist)) * boost,
+                    encode(poslist),
+                )
+        elif isinstance(self.format, Frequency):
+            counts = Counter(text for text, _ in terms)
+            for text, freq in counts.items():
+                yield text.encode("utf-8"), freq, float(freq) * boost, pack_uint(freq)
+        else:
+            yield from super().index(value, **kwargs)
 
 
 def analysis_signature(user_words: tuple[str, ...]) -> dict[str, str]:

@@ -193,3 +193,20 @@ def test_collect_terms_finds_issuers_places_and_agencies() -> None:
     for term in ("区发改局", "区财政局", "区自然资源局", "田家会街道"):
         assert term in terms
     assert "各乡镇" not in terms and terms == tuple(sorted(set(terms)))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("法律顾问制度吕梁市離石區公報第１2号ＡbC 　\n\t，。〔〕")),
+        max_size=80,
+    )
+)
+def test_fast_index_path_equals_whooshs_own(text: str) -> None:
+    """FastText.index builds exactly the postings Whoosh's formats build from Tokens."""
+    fields = text_fields(("法律顾问",))
+    for name in ("title", "title_bi", "body", "body_bi"):
+        field = fields[name]
+        fast = sorted(field.index(text))
+        slow = sorted(super(type(field), field).index(text))
+        assert fast == slow, name
