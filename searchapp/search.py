@@ -9,13 +9,15 @@ before anything is counted, unless the caller is staff.
 
 from __future__ import annotations
 
+import heapq
+import threading
 import time
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from whoosh.collectors import FilterCollector, TimeLimit, TimeLimitCollector
+from whoosh.collectors import TimeLimit, TimeLimitCollector
 
 from indexer.records import Record
 from indexer.store import doc_to_record
@@ -149,15 +151,45 @@ def _facet_filter(
     return {n for n in docs if values[n] in wanted}
 
 
-class _AllowCollector(FilterCollector):  # type: ignore[misc]
-    """Whoosh's FilterCollector filters only in ``collect_matches``, but TimeLimitCollector calls
-    its child's ``collect`` directly, so under a time limit the filter (other facets, dates,
-    visibility) would be skipped; filter in ``collect`` as well."""
+@dataclass(frozen=True)
+class Evaluation:
+    """A query run once over the index: every visible match with its score (BM25F times the
+    recency tie-breaker). Filters, facets, totals and pages are all derived from it."""
 
-    def collect(self, sub_docnum: int) -> Any:
-        if self._allow is not None and self.offset + sub_docnum not in self._allow:
-            return None
-        return self.child.collect(sub_docnum)
+    scores: dict[int, float]
+    expired: bool = False
+
+
+class EvaluationCache:
+    """Recent evaluations, keyed by the query, its mode and scope, the audience and the index
+    generation (so a reindex never serves stale results). Bounded by the number of documents
+    held, not of entries: one broad query on a big index can hold a hundred thousand."""
+
+    def __init__(self, max_docs: int = 400_000) -> None:
+        self.max_docs = max_docs
+        self._items: OrderedDict[tuple[Any, ...], Evaluation] = OrderedDict()
+        self._docs = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[Any, ...]) -> Evaluation | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[Any, ...], value: Evaluation) -> None:
+        size = len(value.scores)
+        if value.expired or size > self.max_docs // 4:
+            return
+        with self._lock:
+            if key in self._items:
+                return
+            self._items[key] = value
+            self._docs += size
+            while self._docs > self.max_docs:
+                _, old = self._items.popitem(last=False)
+                self._docs -= len(old.scores)
 
 
 class Searcher:
@@ -167,6 +199,7 @@ class Searcher:
         self.engine = engine
         self.staff = staff
         self.time_limit = time_limit
+        self.cache = EvaluationCache()
 
     # -- matching -------------------------------------------------------------------------
     def _parse(self, request: SearchRequest, schema: Any, mode: str | None = None) -> Any:
@@ -187,6 +220,36 @@ class Searcher:
                 break
         return found
 
+    def _evaluate(
+        self, request: SearchRequest, parsed: Any, snap: Any, searcher: Any, budget: Budget
+    ) -> Evaluation:
+        """Every visible match of the query with its score, in one pass (cached)."""
+        key = (request.q, request.mode, request.scope, self.staff, snap.key)
+        cached = self.cache.get(key)
+        if cached is not None:
+            return cached
+        from searchapp.query import recency_boost
+
+        collector = TimeLimitCollector(
+            searcher.collector(limit=None),
+            timelimit=max(budget.left(), 0.001),
+            use_alarm=False,  # SIGALRM works only in the main thread; servers use threads
+        )
+        try:
+            searcher.search_with_collector(parsed.query, collector)
+        except TimeLimit:
+            budget.expired = True
+        visible = snap.columns.visible(self.staff)
+        dates = snap.columns.date
+        scores = {
+            n: round(score * recency_boost(dates[n]), 4)
+            for score, n in collector.results().top_n
+            if n in visible
+        }
+        result = Evaluation(scores, budget.expired)
+        self.cache.put(key, result)
+        return result
+
     def _filtered(
         self, base: set[int], columns: Columns, request: SearchRequest, skip: str | None = None
     ) -> set[int]:
@@ -203,20 +266,23 @@ class Searcher:
         snap, searcher = self.engine.searcher()
         columns = snap.columns
         parsed = self._parse(request, snap.schema)
-        base = self._matching(parsed, searcher, columns.visible(self.staff), budget)
+        scores = (
+            None
+            if parsed.query is None
+            else self._evaluate(request, parsed, snap, searcher, budget)
+        )
+        base = set(columns.visible(self.staff)) if scores is None else set(scores.scores)
         final = self._filtered(base, columns, request)
         facets = {f: self._facet(f, base, columns, request) for f in FACETS}
         years = Counter(columns.year[n] for n in final if columns.year[n])
         histogram = sorted(years.items())
-        order = self._ranked(
-            parsed, searcher, final, columns, request, request.page * request.page_size, budget
-        )
+        order = self._ranked(scores, final, columns, request, request.page * request.page_size)
         start = (request.page - 1) * request.page_size
         hits = [
             self._hit(searcher, n, s, parsed) for n, s in order[start : start + request.page_size]
         ]
         warnings = [*request.warnings, *parsed.warnings]
-        if budget.expired:
+        if budget.expired or (scores is not None and scores.expired):
             warnings.append(TIMEOUT_WARNING)
         if request.page > 1 and start >= len(final) and final:
             warnings.append(
@@ -232,9 +298,14 @@ class Searcher:
         snap, searcher = self.engine.searcher()
         budget = Budget(self.time_limit * 6)  # an export may take longer than a page
         parsed = self._parse(request, snap.schema)
-        base = self._matching(parsed, searcher, snap.columns.visible(self.staff), budget)
+        scores = (
+            None
+            if parsed.query is None
+            else self._evaluate(request, parsed, snap, searcher, budget)
+        )
+        base = set(snap.columns.visible(self.staff)) if scores is None else set(scores.scores)
         final = self._filtered(base, snap.columns, request)
-        for n, _ in self._ranked(parsed, searcher, final, snap.columns, request, None, budget):
+        for n, _ in self._ranked(scores, final, snap.columns, request, None):
             yield doc_to_record(searcher.stored_fields(n))
 
     # -- pieces ----------------------------------------------------------------------------
@@ -261,37 +332,23 @@ class Searcher:
 
     def _ranked(
         self,
-        parsed: Any,
-        searcher: Any,
+        scores: Evaluation | None,
         final: set[int],
         columns: Columns,
         request: SearchRequest,
         limit: int | None,
-        budget: Budget,
     ) -> list[tuple[int, float | None]]:
         """Docnums with scores in display order; by date (newest first) when browsing."""
-        if parsed.query is None or request.sort == "date":
-            ordered = sorted(final, key=lambda n: (columns.date[n], -n), reverse=True)
-            return [(n, None) for n in (ordered if limit is None else ordered[:limit])]
-        if not final:
-            return []
-        from searchapp.query import recency_boost
+        if scores is None or request.sort == "date":
+            by_date = sorted(final, key=lambda n: (columns.date[n], -n), reverse=True)
+            return [(n, None) for n in (by_date if limit is None else by_date[:limit])]
+        score = scores.scores
 
-        collector = TimeLimitCollector(
-            _AllowCollector(searcher.collector(limit=limit or len(final)), allow=final),
-            timelimit=max(budget.left(), 0.001),
-            use_alarm=False,  # SIGALRM works only in the main thread; servers use threads
-        )
-        try:
-            searcher.search_with_collector(parsed.query, collector)
-        except TimeLimit:
-            budget.expired = True
-        results = collector.results()
-        scored = [
-            (hit.docnum, hit.score * recency_boost(columns.date[hit.docnum])) for hit in results
-        ]
-        scored.sort(key=lambda p: -p[1])
-        return [(n, round(s, 4)) for n, s in scored]
+        def rank(n: int) -> tuple[float, int]:
+            return (-score[n], n)
+
+        best = sorted(final, key=rank) if limit is None else heapq.nsmallest(limit, final, key=rank)
+        return [(n, score[n]) for n in best]
 
     def _hit(self, searcher: Any, docnum: int, score: float | None, parsed: Any) -> Hit:
         from searchapp.snippets import make_snippet

@@ -193,3 +193,33 @@ def test_weighting_and_recency_boost() -> None:
     assert recency_boost("") == 1.0 and recency_boost("garbage") == 1.0
     assert 1.0 < recency_boost("2019-01-01") < recency_boost("2024-03-31") <= 1.05
     assert recency_boost("1900-01-01") == 1.0 and recency_boost("2999-12-31") == 1.05
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    docs=st.lists(
+        st.text(alphabet="法律顾问制度人民", min_size=0, max_size=30), min_size=1, max_size=8
+    ),
+    phrase=st.text(alphabet="法律顾问制度人民", min_size=2, max_size=5),
+)
+def test_adjacent_phrase_matches_exactly_what_whooshs_phrase_matches(
+    docs: list[str], phrase: str
+) -> None:
+    """The set-based phrase matcher and Whoosh's span-based one find the same documents, and
+    both find exactly the documents that contain the phrase as a substring."""
+    from whoosh import query as wq
+    from whoosh.fields import TEXT
+
+    from indexer.analysis import bigram_analyzer
+    from searchapp.query import AdjacentPhrase
+
+    schema = Schema(id=ID(stored=True), text=TEXT(analyzer=bigram_analyzer()))
+    ix = RamStorage().create_index(schema)
+    with ix.writer() as w:
+        for n, doc in enumerate(docs):
+            w.add_document(id=str(n), text=doc)
+    grams = [t.text for t in bigram_analyzer()(phrase, mode="query")]
+    with ix.searcher() as s:
+        ours = {s.stored_fields(n)["id"] for n in AdjacentPhrase("text", grams).docs(s)}
+        theirs = {s.stored_fields(n)["id"] for n in wq.Phrase("text", grams).docs(s)}
+    assert ours == theirs == {str(n) for n, doc in enumerate(docs) if phrase in doc}
