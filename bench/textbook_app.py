@@ -26,6 +26,10 @@ def main() -> None:
     qp = parser(ix)
     app = Flask(__name__)
 
+    @app.get("/healthz")
+    def healthz() -> str:
+        return "ok"
+
     @app.get("/search")
     def search() -> str:
         with ix.searcher() as s:

@@ -173,7 +173,7 @@ def main() -> None:
     if args.textbook:
         port = free_port()
         rows.append(
-            measure(serve_textbook(source, port), port, "/search?q=法", qs, args, "textbook")
+            measure(serve_textbook(source, port), port, "/healthz", qs, args, "textbook")
         )
         rows[0]["req_s_vs_textbook"] = round(rows[0]["req_s"] / max(rows[1]["req_s"], 1e-9), 2)
     print_table(

@@ -66,29 +66,28 @@ class Documents:
         self.engine = engine
         self.staff = staff
 
-    def _visible_docnums(self, searcher: Any, query: Any) -> list[int]:
-        snap = self.engine.snapshot()
+    def _visible_docnums(self, snap: Any, searcher: Any, query: Any) -> list[int]:
         visible = snap.columns.visible(self.staff)
         return sorted(n for n in query.docs(searcher) if n in visible)
 
     def find(self, key: str) -> tuple[int, Record]:
         """A visible document by id or by 文号 (any variant); NotFoundError otherwise."""
-        _snap, searcher = self.engine.searcher()
-        docnums = self._visible_docnums(searcher, Term("id", key))
-        if not docnums:
-            number = canonical_doc_number(key)
-            if number:
-                docnums = self._visible_docnums(searcher, Term("doc_number", number))
-        if not docnums:
-            raise NotFoundError(f"no document {key!r}")
-        return docnums[0], doc_to_record(searcher.stored_fields(docnums[0]))
+        with self.engine.searcher() as (snap, searcher):
+            docnums = self._visible_docnums(snap, searcher, Term("id", key))
+            if not docnums:
+                number = canonical_doc_number(key)
+                if number:
+                    docnums = self._visible_docnums(snap, searcher, Term("doc_number", number))
+            if not docnums:
+                raise NotFoundError(f"no document {key!r}")
+            return docnums[0], doc_to_record(searcher.stored_fields(docnums[0]))
 
     def _by_field(self, name: str, value: str) -> list[Record]:
-        _snap, searcher = self.engine.searcher()
-        return [
-            doc_to_record(searcher.stored_fields(n))
-            for n in self._visible_docnums(searcher, Term(name, value))
-        ]
+        with self.engine.searcher() as (snap, searcher):
+            return [
+                doc_to_record(searcher.stored_fields(n))
+                for n in self._visible_docnums(snap, searcher, Term(name, value))
+            ]
 
     def _link(self, doc_number: str) -> Link:
         found = self._by_field("doc_number", doc_number)

@@ -2,14 +2,17 @@
 
 A reindex either commits a new Whoosh generation into the live directory or swaps the live
 symlink to a new directory; :meth:`Engine.snapshot` notices both and opens the new index, so a
-server shows a reindex without restarting. Each thread gets its own Whoosh searcher; the per-index
-column arrays (issuer, 文种, year, date, visibility) are built once per snapshot and shared.
+server shows a reindex without restarting. Requests borrow a Whoosh searcher from a small pool per
+snapshot; the column arrays (issuer, 文种, year, date, visibility) are built once per snapshot
+and shared.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +20,8 @@ from typing import Any
 from indexer import store
 from indexer.config import Config
 
+# Searchers per snapshot: the server's threads share them (see SearcherPool).
+POOL_SIZE = 2
 # How often (seconds) to look for a new index generation; a stat call per request is cheap, but
 # several threads asking at once need not all look.
 CHECK_INTERVAL = 0.5
@@ -37,6 +42,51 @@ class Columns:
         return self.everyone if staff else self.public
 
 
+class SearcherPool:
+    """At most ``size`` Whoosh searchers of one snapshot, lent to one request at a time.
+
+    A searcher maps the index files and keeps its own caches, a few hundred MB on a large index;
+    one per server thread multiplied that by the thread count for no gain, since the work is
+    Python under one GIL. Requests beyond ``size`` wait for a searcher to come back.
+    """
+
+    def __init__(self, ix: Any, size: int) -> None:
+        self.ix = ix
+        self._slots = threading.BoundedSemaphore(size)
+        self._idle: list[Any] = []
+        self._lock = threading.Lock()
+        self._retired = False
+
+    def acquire(self) -> Any:
+        self._slots.acquire()
+        with self._lock:
+            if self._idle:
+                return self._idle.pop()
+        from searchapp.query import weighting
+
+        try:
+            return self.ix.searcher(weighting=weighting())
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def release(self, searcher: Any) -> None:
+        with self._lock:
+            if self._retired:
+                searcher.close()
+            else:
+                self._idle.append(searcher)
+        self._slots.release()
+
+    def retire(self) -> None:
+        """Close idle searchers now and lent ones when they come back (a newer index is live)."""
+        with self._lock:
+            self._retired = True
+            idle, self._idle = self._idle, []
+        for searcher in idle:
+            searcher.close()
+
+
 @dataclass
 class Snapshot:
     """An opened generation of the index: the Whoosh index, its columns, its identity."""
@@ -46,6 +96,7 @@ class Snapshot:
     meta: dict[str, Any]
     columns: Columns
     schema: Any
+    pool: SearcherPool
 
 
 def _text(value: Any) -> str:
@@ -80,7 +131,6 @@ class Engine:
         self._lock = threading.Lock()
         self._snapshot: Snapshot | None = None
         self._checked = 0.0
-        self._local = threading.local()
 
     def _identity(self) -> tuple[Path | None, int]:
         gen = self.layout.current()
@@ -106,6 +156,8 @@ class Engine:
             if snap is not None and gen is not None and (str(gen), generation) == snap.key:
                 return snap
             self._snapshot = self._open()
+            if snap is not None:
+                snap.pool.retire()
             return self._snapshot
 
     def _open(self) -> Snapshot:
@@ -116,18 +168,19 @@ class Engine:
         with ix.reader() as reader:
             columns = load_columns(reader)
         key = (str(gen), int(ix.latest_generation()))
-        return Snapshot(ix=ix, key=key, meta=meta, columns=columns, schema=ix.schema)
+        pool = SearcherPool(ix, POOL_SIZE)
+        return Snapshot(ix=ix, key=key, meta=meta, columns=columns, schema=ix.schema, pool=pool)
 
-    def searcher(self) -> tuple[Snapshot, Any]:
-        """This thread's searcher on the current snapshot (opened once per thread and snapshot)."""
+    @contextmanager
+    def searcher(self) -> Iterator[tuple[Snapshot, Any]]:
+        """A searcher of the current snapshot, with the snapshot it belongs to, for one request.
+
+        Use as ``with engine.searcher() as (snap, searcher):``; docnums, columns and the
+        searcher always come from the same generation of the index.
+        """
         snap = self.snapshot()
-        cached = getattr(self._local, "entry", None)
-        if cached is not None and cached[0] is snap:
-            return snap, cached[1]
-        if cached is not None:
-            cached[1].close()
-        from searchapp.query import weighting
-
-        searcher = snap.ix.searcher(weighting=weighting())
-        self._local.entry = (snap, searcher)
-        return snap, searcher
+        searcher = snap.pool.acquire()
+        try:
+            yield snap, searcher
+        finally:
+            snap.pool.release(searcher)

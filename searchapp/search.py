@@ -262,8 +262,11 @@ class Searcher:
     # -- the public entry points -----------------------------------------------------------
     def search(self, request: SearchRequest) -> SearchResult:
         """Run a request: the page of hits, exact total, facets, year histogram, zero hints."""
+        with self.engine.searcher() as (snap, searcher):
+            return self._search(request, snap, searcher)
+
+    def _search(self, request: SearchRequest, snap: Any, searcher: Any) -> SearchResult:
         budget = Budget(self.time_limit)
-        snap, searcher = self.engine.searcher()
         columns = snap.columns
         parsed = self._parse(request, snap.schema)
         scores = (
@@ -295,18 +298,19 @@ class Searcher:
 
     def iter_all(self, request: SearchRequest) -> Iterator[Record]:
         """Every matching record in result order (for exports), not just one page."""
-        snap, searcher = self.engine.searcher()
-        budget = Budget(self.time_limit * 6)  # an export may take longer than a page
-        parsed = self._parse(request, snap.schema)
-        scores = (
-            None
-            if parsed.query is None
-            else self._evaluate(request, parsed, snap, searcher, budget)
-        )
-        base = set(snap.columns.visible(self.staff)) if scores is None else set(scores.scores)
-        final = self._filtered(base, snap.columns, request)
-        for n, _ in self._ranked(scores, final, snap.columns, request, None):
-            yield doc_to_record(searcher.stored_fields(n))
+        with self.engine.searcher() as (snap, searcher):
+            budget = Budget(self.time_limit * 6)  # an export may take longer than a page
+            parsed = self._parse(request, snap.schema)
+            scores = (
+                None
+                if parsed.query is None
+                else self._evaluate(request, parsed, snap, searcher, budget)
+            )
+            columns = snap.columns
+            base = set(columns.visible(self.staff)) if scores is None else set(scores.scores)
+            final = self._filtered(base, columns, request)
+            for n, _ in self._ranked(scores, final, columns, request, None):
+                yield doc_to_record(searcher.stored_fields(n))
 
     # -- pieces ----------------------------------------------------------------------------
     def _facet(
