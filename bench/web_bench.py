@@ -172,9 +172,7 @@ def main() -> None:
     rows = [measure(serve_ours(project, port), port, "/healthz", qs, args, "ours")]
     if args.textbook:
         port = free_port()
-        rows.append(
-            measure(serve_textbook(source, port), port, "/healthz", qs, args, "textbook")
-        )
+        rows.append(measure(serve_textbook(source, port), port, "/healthz", qs, args, "textbook"))
         rows[0]["req_s_vs_textbook"] = round(rows[0]["req_s"] / max(rows[1]["req_s"], 1e-9), 2)
     print_table(
         f"web load — {args.clients} clients, {args.seconds:g} s, {len(records)} records", rows
