@@ -112,3 +112,19 @@ def save(name: str, data: dict[str, Any]) -> Path:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     print(f"\nresults: {path.relative_to(ROOT)}")
     return path
+
+
+def write_project(project: Path, source: Path) -> Path:
+    """A project folder indexing ``source`` (linked into ``src/``) with the sample user
+    dictionary; returns its config.toml."""
+    (project / "src").mkdir(parents=True, exist_ok=True)
+    link = project / "src" / source.name
+    if not link.exists():
+        link.symlink_to(source)
+    config = project / "config.toml"
+    config.write_text(
+        '[sources]\npaths = ["src"]\n[index]\npath = "index"\n'
+        f'[analysis]\nuser_dict = "{ROOT / "data" / "dict" / "gazette.dict"}"\n',
+        encoding="utf-8",
+    )
+    return config

@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 from common import (
-    ROOT,
     SHARED,
     WORK,
     Timer,
@@ -30,6 +29,7 @@ from common import (
     print_table,
     save,
     text_mb,
+    write_project,
 )
 
 
@@ -77,17 +77,7 @@ def run_ours(source: Path, work: Path, jobs: int) -> dict[str, Any]:
     from indexer.reindex import reindex
 
     project = work / "ours"
-    project.mkdir(parents=True, exist_ok=True)
-    (project / "src").mkdir(exist_ok=True)
-    target = project / "src" / source.name
-    if not target.exists():
-        target.symlink_to(source)
-    (project / "config.toml").write_text(
-        '[sources]\npaths = ["src"]\n[index]\npath = "index"\n'
-        f'[analysis]\nuser_dict = "{ROOT / "data" / "dict" / "gazette.dict"}"\n',
-        encoding="utf-8",
-    )
-    config = load_config(project / "config.toml")
+    config = load_config(write_project(project, source))
     with Timer() as full:
         report = reindex(config, rebuild=True, jobs=jobs)
     with Timer() as noop:

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from common import ROOT, WORK, percentiles, print_table, save
+from common import ROOT, WORK, percentiles, print_table, save, write_project
 from index_bench import corpus, load
 
 CJK_RUN = re.compile(r"[\u4e00-\u9fff]{4,}")
@@ -47,16 +47,7 @@ def ours_project(source: Path) -> Path:
     from indexer.reindex import reindex
 
     project = WORK / f"query-{source.stem}"
-    (project / "src").mkdir(parents=True, exist_ok=True)
-    link = project / "src" / source.name
-    if not link.exists():
-        link.symlink_to(source)
-    (project / "config.toml").write_text(
-        '[sources]\npaths = ["src"]\n[index]\npath = "index"\n'
-        f'[analysis]\nuser_dict = "{ROOT / "data" / "dict" / "gazette.dict"}"\n',
-        encoding="utf-8",
-    )
-    config = load_config(project / "config.toml")
+    config = load_config(write_project(project, source))
     try:
         reindex(config)  # a no-op when already built and unchanged
     except AnalysisMismatchError:

@@ -8,6 +8,23 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 VISIBILITIES = ("public", "internal")
+# Record fields by JSON type (the rest, page and pdf_page, are whole numbers).
+TEXT_FIELDS = (
+    "id",
+    "title",
+    "doc_number",
+    "issuer",
+    "doc_type",
+    "date",
+    "gazette",
+    "gazette_date",
+    "section",
+    "source",
+    "contact",
+    "body",
+    "visibility",
+)
+LIST_FIELDS = ("issuers", "cites", "repeals", "attachments")
 
 
 @dataclass
@@ -42,7 +59,7 @@ class Record:
         """Build a record from a JSON object, ignoring keys we do not know."""
         known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
         rec = cls(**known)
-        for name in ("issuers", "cites", "repeals", "attachments"):
+        for name in LIST_FIELDS:
             value = getattr(rec, name)
             if value is None:
                 setattr(rec, name, [])
@@ -52,21 +69,7 @@ class Record:
             value = getattr(rec, name)
             if isinstance(value, str):
                 setattr(rec, name, int(value) if value.isdigit() else None)
-        for name in (
-            "id",
-            "title",
-            "doc_number",
-            "issuer",
-            "doc_type",
-            "date",
-            "gazette",
-            "gazette_date",
-            "section",
-            "source",
-            "contact",
-            "body",
-            "visibility",
-        ):
+        for name in TEXT_FIELDS:
             if getattr(rec, name) is None:
                 setattr(rec, name, "" if name != "visibility" else "public")
         return rec

@@ -16,7 +16,7 @@ from typing import Any
 
 from indexer.docnum import canonical_doc_number, find_doc_numbers
 from indexer.errors import ExtractionError
-from indexer.records import VISIBILITIES, Record, assign_ids
+from indexer.records import LIST_FIELDS, TEXT_FIELDS, VISIBILITIES, Record, assign_ids
 
 SUFFIXES = (".pdf", ".txt", ".jsonl")
 # A JSONL line longer than this is refused rather than parsed (bounded memory per record).
@@ -74,30 +74,12 @@ def file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-_TEXT_FIELDS = (
-    "id",
-    "title",
-    "doc_number",
-    "issuer",
-    "doc_type",
-    "date",
-    "gazette",
-    "gazette_date",
-    "section",
-    "source",
-    "contact",
-    "body",
-    "visibility",
-)
-_LIST_FIELDS = ("issuers", "cites", "repeals", "attachments")
-
-
 def _check_types(obj: dict[str, Any], lineno: int, path: Path) -> None:
     """Name the first field whose JSON type is wrong, instead of failing somewhere later."""
-    for name in _TEXT_FIELDS:
+    for name in TEXT_FIELDS:
         if obj.get(name) is not None and not isinstance(obj[name], str):
             raise ExtractionError(path, f"line {lineno}: {name}: expected a string")
-    for name in _LIST_FIELDS:
+    for name in LIST_FIELDS:
         value = obj.get(name)
         if (
             value is not None
