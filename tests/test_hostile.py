@@ -310,8 +310,11 @@ def test_eight_clients_during_a_full_rebuild_see_old_or_new_never_a_mix(tmp_path
             now = time.monotonic()
             return now < stop or not rebuilt_at or now < rebuilt_at[0] + 3
 
+        latencies: list[float] = []
+
         def client() -> None:
             while running():
+                started = time.monotonic()
                 try:
                     status, data = _get_json(port, path)
                 except OSError as exc:
@@ -319,6 +322,7 @@ def test_eight_clients_during_a_full_rebuild_see_old_or_new_never_a_mix(tmp_path
                         errors.append(repr(exc))
                     continue
                 with lock:
+                    latencies.append(time.monotonic() - started)
                     if status != 200:
                         errors.append(str(status))
                     else:
@@ -354,7 +358,8 @@ def test_eight_clients_during_a_full_rebuild_see_old_or_new_never_a_mix(tmp_path
     for _, total, ids, issuer_count in answers:
         assert (total, ids) in allowed
         assert issuer_count == total
+    p99 = sorted(latencies)[int(0.99 * (len(latencies) - 1))] * 1000
     print(
-        f"\nload during rebuild: {len(answers)} requests, 0 errors, "
+        f"\nload during rebuild: {len(answers)} requests, 0 errors, p99 {p99:.0f} ms, "
         f"{sum(1 for a in answers if a[1] == new['total'])} answered from the new index"
     )
