@@ -20,6 +20,8 @@ SORTS = ("relevance", "date")
 MODES = ("words", "exact")
 SCOPES = ("all", "title")
 FACETS = ("issuer", "doc_type", "year")
+# Gazettes of the People's Republic start in 1949; anything far outside is a typo or a probe.
+MIN_YEAR, MAX_YEAR = 1900, 2100
 
 
 @dataclass(frozen=True)
@@ -77,9 +79,13 @@ def parse_date(name: str, value: str) -> str:
     value = value.strip()
     if len(value) == 10:
         try:
-            return dt.date.fromisoformat(value).isoformat()
+            date = dt.date.fromisoformat(value)
         except ValueError:
             pass
+        else:
+            if not MIN_YEAR <= date.year <= MAX_YEAR:
+                raise QueryError(name, f"{value} is outside {MIN_YEAR}–{MAX_YEAR}")
+            return date.isoformat()
     raise QueryError(name, f'"{value[:40]}" is not a date (YYYY-MM-DD)')
 
 

@@ -36,6 +36,8 @@ def test_repeated_facet_values_are_kept_in_order_without_duplicates() -> None:
             "date_to: 2024-01-01 is before date_from 2024-03-01",
         ),
         ({"page": ["0"]}, "page: must be at least 1"),
+        ({"date_from": ["0001-01-01"]}, "date_from: 0001-01-01 is outside 1900–2100"),
+        ({"date_to": ["9999-12-31"]}, "date_to: 9999-12-31 is outside 1900–2100"),
         ({"page": ["-3"]}, 'page: "-3" is not a positive whole number'),
         ({"page": ["abc"]}, 'page: "abc" is not a positive whole number'),
         ({"sort": ["score"]}, 'sort: "score" is not one of relevance, date'),
