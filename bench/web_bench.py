@@ -90,16 +90,25 @@ def load_run(port: int, qs: list[str], clients: int, seconds: float) -> dict[str
 
 
 def rss_mb(pid: int) -> float:
+    """Resident memory of the server, MB: the largest of the process and its workers."""
+    pids = [pid]
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        pids += [int(c) for c in children]
     except OSError:
         pass
-    return 0.0
+    best = 0.0
+    for p in pids:
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    best = max(best, int(line.split()[1]) / 1024)
+        except OSError:
+            continue
+    return best
 
 
-def serve_ours(project: Path, port: int) -> subprocess.Popen[bytes]:
+def serve_ours(project: Path, port: int, workers: int = 1) -> subprocess.Popen[bytes]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.Popen(
         [
@@ -111,6 +120,8 @@ def serve_ours(project: Path, port: int) -> subprocess.Popen[bytes]:
             "serve",
             "--port",
             str(port),
+            "--workers",
+            str(workers),
         ],
         env=env,
         stdout=subprocess.DEVNULL,
@@ -148,7 +159,7 @@ def measure(
         row = {
             "variant": name,
             **load_run(port, qs, args.clients, args.seconds),
-            "server_rss_mb": round(rss_mb(proc.pid)),
+            "worker_rss_mb": round(rss_mb(proc.pid)),
         }
     finally:
         proc.terminate()
@@ -163,13 +174,14 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=8)
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--textbook", action="store_true")
+    ap.add_argument("--workers", type=int, default=1, help="gazette serve --workers")
     args = ap.parse_args()
     source = corpus(args)
     records = load(source)
     qs = queries(records, 200)
     project = ours_project(source)
     port = free_port()
-    rows = [measure(serve_ours(project, port), port, "/healthz", qs, args, "ours")]
+    rows = [measure(serve_ours(project, port, args.workers), port, "/healthz", qs, args, "ours")]
     if args.textbook:
         port = free_port()
         rows.append(measure(serve_textbook(source, port), port, "/healthz", qs, args, "textbook"))

@@ -164,22 +164,37 @@ def show_command(key: str, as_json: bool, staff: bool) -> None:
 @cli.command("serve")
 @click.option("--host", default=None, help="Address to listen on (default [web] host).")
 @click.option("--port", type=click.IntRange(1, 65535), default=None, help="Default [web] port.")
-@click.option("--threads", type=click.IntRange(1, 64), default=None, help="Worker threads.")
+@click.option("--threads", type=click.IntRange(1, 64), default=None, help="Threads per process.")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=1,
+    help="Server processes sharing the socket (one per core uses every core).",
+)
 @click.option("--staff", is_flag=True, help="Serve the staff site (login required).")
 @common_options
 @guarded
-def serve_command(host: str | None, port: int | None, threads: int | None, staff: bool) -> None:
+def serve_command(
+    host: str | None, port: int | None, threads: int | None, workers: int, staff: bool
+) -> None:
     """Serve the search page and the JSON API with a production WSGI server (waitress)."""
-    from waitress import serve
-
     from searchapp import create_app
+    from searchapp.serving import serve
 
     config = state().config
-    app = create_app(config, staff=staff)
+    if workers > 1 and not config.web.secret_key:
+        # Every worker must sign staff sessions with the same key, or a login made in one
+        # process is unknown to the others.
+        import secrets
+        from dataclasses import replace
+
+        config = replace(config, web=replace(config.web, secret_key=secrets.token_hex(32)))
     host = host or config.web.host
     port = port or config.web.port
     click.echo(f"serving {'staff' if staff else 'public'} site on http://{host}:{port}/", err=True)
-    serve(app, host=host, port=port, threads=threads or config.web.threads, ident="gazette-search")
+    serve(
+        lambda: create_app(config, staff=staff), host, port, threads or config.web.threads, workers
+    )
 
 
 def main() -> None:

@@ -363,3 +363,43 @@ def test_eight_clients_during_a_full_rebuild_see_old_or_new_never_a_mix(tmp_path
         f"\nload during rebuild: {len(answers)} requests, 0 errors, p99 {p99:.0f} ms, "
         f"{sum(1 for a in answers if a[1] == new['total'])} answered from the new index"
     )
+
+
+@pytest.mark.slow
+def test_serve_with_two_workers_answers_and_stops_cleanly(tmp_path: Path) -> None:
+    write_jsonl(tmp_path / "src" / "docs.jsonl", sample_records())
+    write_config(tmp_path, ["src"])
+    assert run_cli("index", cwd=tmp_path).returncode == 0
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "searchapp", "serve", "--port", str(port), "--workers", "2"],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                status, health = _get_json(port, "/healthz")
+                if status == 200:
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "server did not start"
+            time.sleep(0.2)
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+        assert len(children) == 2 and health["documents"] == 6
+        for _ in range(20):
+            status, data = _get_json(port, "/api/search?q=" + urllib.parse.quote("法律顾问"))
+            assert status == 200 and data["total"] == 2
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    time.sleep(0.5)
+    for pid in children:
+        assert (
+            not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
+        )
