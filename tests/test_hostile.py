@@ -261,6 +261,30 @@ def _get_json(port: int, path: str) -> tuple[int, dict[str, Any]]:
         return exc.code, {}
 
 
+def _start_server(project: Path, *options: str) -> tuple[subprocess.Popen[bytes], int]:
+    """``gazette serve`` for ``project`` on a free loopback port, once /healthz answers."""
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "searchapp", "serve", "--port", str(port), *options],
+        cwd=project,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if _get_json(port, "/healthz")[0] == 200:
+                return server, port
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            server.kill()
+            raise AssertionError("server did not start")
+        time.sleep(0.2)
+
+
 @pytest.mark.slow
 def test_eight_clients_during_a_full_rebuild_see_old_or_new_never_a_mix(tmp_path: Path) -> None:
     if not LAWS_SAMPLE.is_file():
@@ -273,26 +297,10 @@ def test_eight_clients_during_a_full_rebuild_see_old_or_new_never_a_mix(tmp_path
     write_config(tmp_path, ["src"])
     assert run_cli("index", cwd=tmp_path).returncode == 0
     path = "/api/search?q=" + urllib.parse.quote("法律顾问") + "&page_size=50"
-    port = _free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "searchapp", "serve", "--port", str(port), "--threads", "8"],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    server, port = _start_server(tmp_path, "--threads", "8")
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                status, old = _get_json(port, path)
-                if status == 200:
-                    break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "server did not start"
-            time.sleep(0.2)
+        status, old = _get_json(port, path)
+        assert status == 200
         extra = [
             {**r, "id": f"new-{r['id']}", "title": r["title"] + "（新）"}
             for r in sample_records()[:2]
@@ -370,26 +378,10 @@ def test_serve_with_two_workers_answers_and_stops_cleanly(tmp_path: Path) -> Non
     write_jsonl(tmp_path / "src" / "docs.jsonl", sample_records())
     write_config(tmp_path, ["src"])
     assert run_cli("index", cwd=tmp_path).returncode == 0
-    port = _free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "searchapp", "serve", "--port", str(port), "--workers", "2"],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server, port = _start_server(tmp_path, "--workers", "2")
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                status, health = _get_json(port, "/healthz")
-                if status == 200:
-                    break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "server did not start"
-            time.sleep(0.2)
+        status, health = _get_json(port, "/healthz")
+        assert status == 200
         children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
         assert len(children) == 2 and health["documents"] == 6
         for _ in range(20):
