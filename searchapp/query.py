@@ -25,8 +25,15 @@ from whoosh.query.spans import Span, SpanWrappingMatcher
 from whoosh.scoring import BM25F, WeightingModel
 from whoosh.util import make_binary_tree
 
-from indexer.analysis import IDEOGRAPHS, bigram_analyzer, normalise, word_analyzer
+from indexer.analysis import (
+    IDEOGRAPHS,
+    bigram_analyzer,
+    normalise,
+    phrase_needle,
+    word_analyzer,
+)
 from indexer.docnum import DocNumber, iter_doc_numbers, parse_doc_number
+from searchapp.phrasekeys import PhraseKeys, phrase_keys
 
 MAX_QUERY_CHARS = 256
 MAX_ITEMS = 24
@@ -260,18 +267,31 @@ def _and(queries: Sequence[wq.Query | None]) -> wq.Query | None:
 
 
 class AdjacentPhrase(wq.Phrase):  # type: ignore[misc]
-    """An exact phrase (slop 1) that checks adjacency with sets of positions.
+    """An exact phrase (slop 1) over a bigram field.
 
+    Where the field keeps positions (titles), adjacency is checked with sets of positions:
     Whoosh's Phrase builds a ``Span`` object for every position of every word in every candidate
-    document; a fragment such as 中华人民共和 in thousands of laws spent most of a page request
-    there. The matches are the same: documents where word ``i`` occurs at ``start + i``.
+    document, which made a fragment such as 中华人民共和 in thousands of laws slow. Where it keeps
+    a phrase key column instead (bodies), each candidate's key must contain ``needle``. Both
+    match the documents where word ``i`` occurs at ``start + i``.
     """
+
+    def __init__(self, fieldname: str, words: list[str], needle: str = "", **kw: Any) -> None:
+        super().__init__(fieldname, words, **kw)
+        self.needle = needle
+
+    def normalize(self) -> Any:
+        query = super().normalize()
+        if isinstance(query, AdjacentPhrase):
+            query.needle = self.needle
+        return query
 
     def matcher(self, searcher: Any, context: Any = None) -> Any:
         if self.slop != 1 or self.fieldname not in searcher.schema:
             return super().matcher(searcher, context)
         field = searcher.schema[self.fieldname]
-        if not field.format or not field.format.supports("positions"):
+        positional = bool(field.format and field.format.supports("positions"))
+        if not positional and not (self.needle and field.column_type):
             return super().matcher(searcher, context)
         reader = searcher.reader()
         terms = []
@@ -281,7 +301,11 @@ class AdjacentPhrase(wq.Phrase):  # type: ignore[misc]
                 return NullMatcher()
             terms.append(wq.Term(self.fieldname, btext))
         matchers = [t.matcher(searcher, context) for t in terms]
-        m = _AdjacentMatcher(matchers)
+        if positional:
+            m: Any = _AdjacentMatcher(matchers)
+        else:
+            m = _KeyMatcher(make_binary_tree(IntersectionMatcher, matchers),
+                            phrase_keys(reader, self.fieldname), self.needle)  # fmt: skip
         return WrappingMatcher(m, boost=self.boost) if self.boost != 1.0 else m
 
 
@@ -307,11 +331,29 @@ class _AdjacentMatcher(SpanWrappingMatcher):  # type: ignore[misc]
         return [Span(a, a + last) for a in sorted(starts or ())]
 
 
+class _KeyMatcher(SpanWrappingMatcher):  # type: ignore[misc]
+    def __init__(self, child: Any, keys: PhraseKeys, needle: str) -> None:
+        self.keys, self.needle = keys, needle
+        super().__init__(child)
+
+    def copy(self) -> _KeyMatcher:
+        return _KeyMatcher(self.child.copy(), self.keys, self.needle)
+
+    def _replacement(self, newchild: Any) -> _KeyMatcher:
+        return _KeyMatcher(newchild, self.keys, self.needle)
+
+    def replace(self, minquality: float = 0) -> Any:
+        return self if self.is_active() else NullMatcher()
+
+    def _get_spans(self) -> list[Span]:
+        return [Span(0, 0)] if self.needle in self.keys[self.child.id()] else []
+
+
 def _gram_query(
-    ctx: _Context, fieldname: str, grams: list[str], boost: float, prefix: bool
+    ctx: _Context, fieldname: str, text: str, grams: list[str], boost: float, prefix: bool
 ) -> wq.Query:
     if len(grams) > 1:
-        return AdjacentPhrase(fieldname, grams, boost=boost)
+        return AdjacentPhrase(fieldname, grams, phrase_needle(normalise(text)), boost=boost)
     gram = grams[0]
     if prefix and len(gram) == 1 and re.match(f"[{IDEOGRAPHS}]", gram) and ctx.prefix_budget > 0:
         ctx.prefix_budget -= 1  # a lone ideograph: its unigram and every bigram it starts
@@ -326,7 +368,9 @@ def _exact_query(
     if not grams:
         return None
     boosts = {"title": TITLE_BOOST}
-    return _or([_gram_query(ctx, f"{f}_bi", grams, boosts.get(f, 1.0), prefix) for f in fields])
+    return _or(
+        [_gram_query(ctx, f"{f}_bi", text, grams, boosts.get(f, 1.0), prefix) for f in fields]
+    )
 
 
 def _text_query(ctx: _Context, text: str, fields: tuple[str, ...], exact: bool) -> wq.Query | None:
