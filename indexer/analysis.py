@@ -28,7 +28,7 @@ from typing import Any
 from whoosh.analysis import Analyzer, CompositeAnalyzer, Token, Tokenizer
 from whoosh.columns import CompressedBytesColumn
 from whoosh.fields import TEXT, FieldType
-from whoosh.formats import Frequency, Positions
+from whoosh.formats import Existence, Frequency, Positions
 from whoosh.system import pack_uint
 
 from indexer.records import Record
@@ -403,11 +403,24 @@ def text_fields(user_words: tuple[str, ...] = ()) -> dict[str, FieldType]:
     words = word_analyzer(user_words)
     grams = bigram_analyzer()
     return {
-        "title": FastText(analyzer=words, phrase=False, stored=True, field_boost=3.0),
+        "title": FastText(analyzer=words, stored=True, field_boost=3.0, counts=True),
         "title_bi": FastText(analyzer=grams),
-        "body": FastText(analyzer=words, phrase=False, stored=True),
+        "body": FastText(analyzer=words, stored=True, counts=True),
         "body_bi": KeyedText(analyzer=grams),
     }
+
+
+class Counts(Existence):  # type: ignore[misc]
+    """Postings that hold only the term's frequency, as their weight.
+
+    Whoosh's Frequency format writes each frequency twice: as the weight (what BM25 scores)
+    and again as a 4-byte value. Scores are the same; ``value_as("frequency")`` is not kept.
+    """
+
+    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[Any]:
+        counts = Counter(t.text for t in analyzer(value, **kwargs))
+        boost = self.field_boost
+        return ((w, n, float(n) * boost, b"") for w, n in counts.items())
 
 
 def iter_index_terms(tokenizer: _NormalisingTokenizer, value: str) -> Iterator[tuple[str, int]]:
@@ -429,6 +442,11 @@ class FastText(TEXT):  # type: ignore[misc]
     ``(term, frequency, weight, value)`` tuples directly (a property test checks they are equal
     to Whoosh's own). Anything other than a plain string goes the standard way.
     """
+
+    def __init__(self, *args: Any, counts: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if counts:
+            self.format: Any = Counts(field_boost=self.format.field_boost)
 
     def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
         items: list[Any] = (
@@ -456,10 +474,12 @@ class FastText(TEXT):  # type: ignore[misc]
                     float(len(poslist)) * boost,
                     encode(poslist),
                 )
-        elif isinstance(self.format, Frequency):
+        elif isinstance(self.format, (Frequency, Counts)):
             counts = Counter(text for text, _ in terms)
+            plain = isinstance(self.format, Counts)
             for text, freq in counts.items():
-                yield text.encode("utf-8"), freq, float(freq) * boost, pack_uint(freq)
+                value = b"" if plain else pack_uint(freq)
+                yield text.encode("utf-8"), freq, float(freq) * boost, value
         else:
             yield from super().index(value, **kwargs)
 
@@ -471,7 +491,7 @@ class KeyedText(FastText):
     """
 
     def __init__(self, analyzer: Analyzer) -> None:
-        super().__init__(analyzer=analyzer, phrase=False)
+        super().__init__(analyzer=analyzer, phrase=False, counts=True)
         self.column_type = CompressedBytesColumn()
 
     def to_column_value(self, value: Any) -> bytes:

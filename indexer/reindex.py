@@ -19,6 +19,7 @@ from typing import Any, Literal
 from whoosh import index as whoosh_index
 
 from indexer import store
+from indexer.codec import GazetteCodec
 from indexer.config import Config, IndexConfig
 from indexer.errors import ExtractionError, StoreError
 from indexer.lock import WriterLock
@@ -297,10 +298,13 @@ class _Run:
         try:
             if parallel and self.jobs > 1:
                 writer = ix.writer(
-                    procs=self.jobs, multisegment=True, limitmb=WRITER_LIMIT_MB // self.jobs
+                    procs=self.jobs,
+                    multisegment=True,
+                    limitmb=WRITER_LIMIT_MB // self.jobs,
+                    codec=GazetteCodec(),
                 )
             else:
-                writer = ix.writer(limitmb=WRITER_LIMIT_MB)
+                writer = ix.writer(limitmb=WRITER_LIMIT_MB, codec=GazetteCodec())
         except whoosh_index.LockError:  # pragma: no cover - our own lock is taken first
             raise StoreError("the index is locked by another writer") from None
         try:
