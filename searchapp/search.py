@@ -17,11 +17,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from whoosh.collectors import TimeLimit, TimeLimitCollector
-
 from indexer.records import Record
 from indexer.store import doc_to_record
 from searchapp.engine import Columns, Engine
+from searchapp.evaluate import Expired, evaluate
 from searchapp.request import FACETS, SearchRequest
 
 MAX_FACET_SHOWN = 30
@@ -212,13 +211,11 @@ class Searcher:
     ) -> set[int]:
         if parsed.query is None:
             return set(visible)
-        found: set[int] = set()
-        for i, n in enumerate(parsed.query.docs(searcher)):
-            if n in visible:
-                found.add(n)
-            if i % 4096 == 4095 and not budget.check():
-                break
-        return found
+        try:
+            matches = evaluate(searcher, parsed.query, budget.check)
+        except Expired:
+            return set()
+        return {n for n in matches if n in visible}
 
     def _evaluate(
         self, request: SearchRequest, parsed: Any, snap: Any, searcher: Any, budget: Budget
@@ -230,20 +227,16 @@ class Searcher:
             return cached
         from searchapp.query import recency_boost
 
-        collector = TimeLimitCollector(
-            searcher.collector(limit=None),
-            timelimit=max(budget.left(), 0.001),
-            use_alarm=False,  # SIGALRM works only in the main thread; servers use threads
-        )
         try:
-            searcher.search_with_collector(parsed.query, collector)
-        except TimeLimit:
+            matches = evaluate(searcher, parsed.query, budget.check)
+        except Expired:
             budget.expired = True
+            matches = {}
         visible = snap.columns.visible(self.staff)
         dates = snap.columns.date
         scores = {
             n: round(score * recency_boost(dates[n]), 4)
-            for score, n in collector.results().top_n
+            for n, score in matches.items()
             if n in visible
         }
         result = Evaluation(scores, budget.expired)
@@ -386,7 +379,11 @@ class Searcher:
         visible = columns.visible(self.staff)
         hint = ZeroHint()
         for term, query in parsed.term_queries:
-            hint.terms.append((term, sum(1 for n in query.docs(searcher) if n in visible)))
+            try:
+                count = sum(1 for n in evaluate(searcher, query, budget.check) if n in visible)
+            except Expired:
+                count = 0
+            hint.terms.append((term, count))
         for facet in FACETS:
             for value in request.selected(facet):
                 without = request.with_changes(
