@@ -293,7 +293,9 @@ class _Run:
         """Delete the given sources' documents and add the loaded ones, in one commit.
 
         ``parallel`` (rebuilds only) analyses in ``jobs`` processes with Whoosh's multi-process
-        writer, each writing its own segment.
+        writer, each writing its own segment. Segments are written as separate files, not one
+        compound file: Whoosh reads a compound file's terms and postings into a private copy
+        for every searcher it opens (85 MB a searcher for the 3,423 laws).
         """
         try:
             if parallel and self.jobs > 1:
@@ -302,9 +304,10 @@ class _Run:
                     multisegment=True,
                     limitmb=WRITER_LIMIT_MB // self.jobs,
                     codec=GazetteCodec(),
+                    compound=False,
                 )
             else:
-                writer = ix.writer(limitmb=WRITER_LIMIT_MB, codec=GazetteCodec())
+                writer = ix.writer(limitmb=WRITER_LIMIT_MB, codec=GazetteCodec(), compound=False)
         except whoosh_index.LockError:  # pragma: no cover - our own lock is taken first
             raise StoreError("the index is locked by another writer") from None
         try:
