@@ -19,6 +19,7 @@ import logging
 import re
 import threading
 import unicodedata
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from functools import cache, lru_cache
@@ -101,12 +102,58 @@ class _FoldTable(dict[int, str]):
 _FOLD = _FoldTable()
 
 
+class OffsetMap:
+    """For each index of a normalised text, the index of its character in the original.
+
+    Usually the only change in length is whitespace removed between ideographs; then the map
+    keeps just where each gap was (a bisect per look-up) instead of one integer per character.
+    ``expands`` is True when some character folded into several (``㎡`` → ``m2``), and
+    neighbouring indexes can then map to the same original character.
+    """
+
+    __slots__ = ("_full", "_shifts", "_starts", "expands", "size")
+
+    def __init__(
+        self, size: int, full: list[int] | None = None, gaps: Iterable[tuple[int, int]] = ()
+    ) -> None:
+        self.size = size
+        self._full = full
+        self.expands = full is not None
+        pairs = list(gaps)
+        self._starts = [start for start, _ in pairs]
+        self._shifts = [shift for _, shift in pairs]
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __getitem__(self, i: int) -> int:
+        if self._full is not None:
+            return self._full[i]
+        if i < 0:
+            i += self.size
+        k = bisect_right(self._starts, i) - 1
+        return i + self._shifts[k] if k >= 0 else i
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, OffsetMap):
+            return list(self) == list(other)
+        return isinstance(other, list) and list(self) == other
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __iter__(self) -> Iterator[int]:
+        return (self[i] for i in range(self.size))
+
+    def __repr__(self) -> str:
+        return repr(list(self))
+
+
 @lru_cache(maxsize=8)
-def normalise_with_offsets(text: str) -> tuple[str, list[int] | None]:
+def normalise_with_offsets(text: str) -> tuple[str, OffsetMap | None]:
     """The normalised text and, for each of its characters, its index in ``text``.
 
     The map is ``None`` when it is the identity. Results are cached (the same text is analysed
-    for words and for bigrams), so never mutate the returned list.
+    for words and for bigrams).
 
     >>> normalise_with_offsets("公報第１號")
     ('公报第1号', None)
@@ -114,24 +161,34 @@ def normalise_with_offsets(text: str) -> tuple[str, list[int] | None]:
     ('陈楠', [0, 2])
     """
     if text.isascii():
-        folded, src = text.lower(), None
+        folded, full = text.lower(), None
     else:
         folded = text.translate(_FOLD)
-        src = None if len(folded) == len(text) else _expansion_map(text)
+        full = None if len(folded) == len(text) else _expansion_map(text)
     gaps = list(_CJK_GAP_RE.finditer(folded))
     if not gaps:
-        return folded, src
-    base: Any = src if src is not None else range(len(folded))
+        return folded, None if full is None else OffsetMap(len(folded), full)
     pieces: list[str] = []
-    kept: list[int] = []
     prev = 0
+    if full is not None:
+        kept: list[int] = []
+        for gap in gaps:
+            pieces.append(folded[prev : gap.start()])
+            kept.extend(full[prev : gap.start()])
+            prev = gap.end()
+        pieces.append(folded[prev:])
+        kept.extend(full[prev:])
+        return "".join(pieces), OffsetMap(len(kept), kept)
+    shifts: list[tuple[int, int]] = []
+    removed = 0
     for gap in gaps:
         pieces.append(folded[prev : gap.start()])
-        kept.extend(base[prev : gap.start()])
+        removed += gap.end() - gap.start()
+        shifts.append((gap.start() - removed + (gap.end() - gap.start()), removed))
         prev = gap.end()
     pieces.append(folded[prev:])
-    kept.extend(base[prev:])
-    return "".join(pieces), kept
+    norm = "".join(pieces)
+    return norm, OffsetMap(len(norm), gaps=shifts)
 
 
 def _expansion_map(text: str) -> list[int]:
@@ -288,8 +345,10 @@ class _NormalisingTokenizer(Tokenizer):  # type: ignore[misc]
             return
         norm, src = normalise_with_offsets(value)
         for text, pos, a, b in self._spans(norm, mode == "query"):
-            if src is not None and (
-                (a and src[a - 1] == src[a]) or (b < len(src) and src[b] == src[b - 1])
+            if (
+                src is not None
+                and src.expands
+                and ((a and src[a - 1] == src[a]) or (b < len(src) and src[b] == src[b - 1]))
             ):
                 a, b, text = _widen(norm, src, a, b)
             t.text = text
@@ -306,7 +365,7 @@ class _NormalisingTokenizer(Tokenizer):  # type: ignore[misc]
             yield t
 
 
-def _widen(norm: str, src: list[int], a: int, b: int) -> tuple[int, int, str]:
+def _widen(norm: str, src: OffsetMap, a: int, b: int) -> tuple[int, int, str]:
     """Grow a span that starts or ends inside one character's expansion to cover all of it."""
     while a and src[a - 1] == src[a]:
         a -= 1
@@ -427,8 +486,10 @@ def iter_index_terms(tokenizer: _NormalisingTokenizer, value: str) -> Iterator[t
     """``(term, position)`` exactly as the tokenizer yields them at index time, without Tokens."""
     norm, src = normalise_with_offsets(value)
     for text, pos, a, b in tokenizer._spans(norm, False):
-        if src is not None and (
-            (a and src[a - 1] == src[a]) or (b < len(src) and src[b] == src[b - 1])
+        if (
+            src is not None
+            and src.expands
+            and ((a and src[a - 1] == src[a]) or (b < len(src) and src[b] == src[b - 1]))
         ):
             text = _widen(norm, src, a, b)[2]
         yield text, pos

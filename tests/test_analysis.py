@@ -77,6 +77,21 @@ def test_offset_map_points_into_the_original(text: str) -> None:
         assert src == sorted(src) and all(0 <= i < len(text) for i in src)
 
 
+@FAST
+@given(st.text(alphabet="中文字 \u3000\t\nab1㎡⑴繁體", max_size=40))
+def test_offset_map_equals_one_index_per_character(text: str) -> None:
+    """The compact map (gap positions) gives what a list of every character's index gives."""
+    from indexer.analysis import _CJK_GAP_RE, _FOLD, _expansion_map
+
+    folded = text.lower() if text.isascii() else text.translate(_FOLD)
+    every = list(range(len(text))) if len(folded) == len(text) else _expansion_map(text)
+    removed = {i for gap in _CJK_GAP_RE.finditer(folded) for i in range(*gap.span())}
+    expected = [src for i, src in enumerate(every) if i not in removed]
+    norm, src = normalise_with_offsets(text)
+    assert len(norm) == len(expected)
+    assert (list(src) if src is not None else list(range(len(norm)))) == expected
+
+
 # ---------------------------------------------------------------------------- analyzers
 
 
