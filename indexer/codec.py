@@ -4,8 +4,9 @@ Most terms of a bigram index occur in a handful of documents. W3 writes every po
 its own compressed block with a pickled header, about 100 bytes a term whatever its length, and
 its option to inline short lists into the term's entry fails (it calls ``set_inline`` where the
 term info defines ``set_inlined``). :class:`GazetteCodec` repairs that and inlines lists of
-fewer than :data:`INLINE_LIMIT` postings. Readers need nothing new: inlined postings are part
-of the W3 format. The codec is pickled into each segment, so it lives at a stable import path.
+fewer than :data:`INLINE_LIMIT` postings, their weights pickled compactly. Readers need nothing
+new: inlined postings are part of the W3 format. The codec is pickled into each segment, so it
+lives at a stable import path.
 """
 
 from __future__ import annotations
@@ -22,10 +23,18 @@ class _PostingsWriter(W3PostingsWriter):  # type: ignore[misc]
         terminfo: Any = getattr(self, "_terminfo")  # noqa: B009 - untyped base attribute
         if not self.written() and 0 < len(self) < self._inlinelimit:
             terminfo.add_block(self)
-            terminfo.set_inlined(self._ids, self._weights, self._values)
+            terminfo.set_inlined(self._ids, _compact(self._weights), self._values)
             self._terminfo = None
             return terminfo
         return super().finish_postings()
+
+
+def _compact(weights: Any) -> tuple[Any, ...]:
+    """Weights as the term entry pickles them: none when all are 1 (a reader's default),
+    whole numbers as ints (two bytes a posting instead of nine)."""
+    if all(w == 1.0 for w in weights):
+        return ()
+    return tuple(int(w) if w.is_integer() else w for w in weights)
 
 
 class GazetteCodec(W3Codec):  # type: ignore[misc]

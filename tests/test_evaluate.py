@@ -15,8 +15,8 @@ from indexer.reindex import reindex
 from searchapp.evaluate import Expired, evaluate
 from searchapp.query import parse_query, weighting
 from tests.conftest import OWN_QUERIES, relevance_queries
-from tests.test_hostile import HOSTILE_QUERIES
 from tests.helpers import LAWS_SAMPLE, write_config
+from tests.test_hostile import HOSTILE_QUERIES
 
 EXTRA = ["中华人民共和国", "人民 政府", "法律 OR 条例", "规定 -国务院", "第1号", '"应急预案"',
          "国", "离政办发〔2024〕1号", "离政办发 2024", "issuer:国务院", "-法律"]  # fmt: skip

@@ -228,7 +228,9 @@ def test_adjacent_phrase_matches_exactly_what_whooshs_phrase_matches(
 
 @settings(max_examples=300, deadline=None)
 @given(
-    docs=st.lists(st.text(alphabet="法律顾问号第1２ab〔〕，\n ", max_size=30), min_size=1, max_size=8),
+    docs=st.lists(
+        st.text(alphabet="法律顾问号第1２ab〔〕，\n ", max_size=30), min_size=1, max_size=8
+    ),
     phrase=st.text(alphabet="法律顾问号第1２ab〔〕， ", min_size=2, max_size=7),
 )
 def test_phrase_keys_match_what_a_positional_phrase_matches(docs: list[str], phrase: str) -> None:
