@@ -254,6 +254,23 @@ class Segmenter:
         self.cut = seg.cut
         self.is_word = lambda word: bool(freq.get(word))
 
+    def subwords(self, word: str) -> tuple[tuple[str, int], ...]:
+        """Dictionary words inside ``word`` (2 to :data:`MAX_SUBWORD` characters, each once,
+        shortest first) with their offsets; remembered per word."""
+        cache: dict[str, tuple[tuple[str, int], ...]] = self.__dict__.setdefault("_subwords", {})
+        found = cache.get(word)
+        if found is None:
+            seen = {word}
+            parts = []
+            for size in range(2, min(len(word), MAX_SUBWORD + 1)):
+                for i in range(len(word) - size + 1):
+                    sub = word[i : i + size]
+                    if sub not in seen and self.is_word(sub):
+                        seen.add(sub)
+                        parts.append((sub, i))
+            found = cache[word] = tuple(parts)
+        return found
+
     @classmethod
     def python(cls, words: Iterable[str]) -> Segmenter:
         """The pure-Python jieba segmenter (the fallback; for comparisons)."""
@@ -265,15 +282,27 @@ class Segmenter:
 # jieba cuts a run of letters, digits and +#&._%- that is no dictionary word into numbers
 # (``4.2``), letter/digit runs and single marks; rjieba keeps the run whole (``0358-8224002``).
 _JOINED_RE = re.compile(r"[a-zA-Z0-9]*[+#&._%-]")
+_JOINED_IN_RE = re.compile(r"[a-zA-Z0-9][+#&._%-]|[+#&._%-][a-zA-Z0-9]")
 _JIEBA_SKIP_RE = re.compile(r"[a-zA-Z0-9]+(?:\.\d+)?%?|.", re.S)
 
 
-def _cut_as_jieba(cut: Any, is_word: Any, text: str) -> Iterator[str]:
-    for word in cut(text):
-        if len(word) > 1 and _JOINED_RE.match(word) and word.isascii() and not is_word(word):
-            yield from _JIEBA_SKIP_RE.findall(word)
+def _cut_as_jieba(cut: Any, is_word: Any, text: str) -> list[str]:
+    words: list[str] = cut(text)
+    if not _JOINED_IN_RE.search(text):
+        return words
+    out: list[str] = []
+    for word in words:
+        if (
+            len(word) > 1
+            and not word.isalnum()
+            and _JOINED_RE.match(word)
+            and word.isascii()
+            and not is_word(word)
+        ):
+            out.extend(_JIEBA_SKIP_RE.findall(word))
         else:
-            yield word
+            out.append(word)
+    return out
 
 
 def segmenter_name() -> str:
@@ -306,7 +335,7 @@ def iter_words(seg: Segmenter, norm: str, search: bool) -> Iterator[tuple[str, i
     2 and 3 characters) follows it, at its position: ``吕梁市离石区人民政府`` also yields 吕梁市,
     离石区, 人民政府 … Tokens without a letter or digit (punctuation, spaces) are dropped.
     """
-    is_word = seg.is_word
+    subwords = seg.subwords
     pos = -1
     start = 0
     for word in seg.cut(norm):
@@ -315,14 +344,21 @@ def iter_words(seg: Segmenter, norm: str, search: bool) -> Iterator[tuple[str, i
             pos += 1
             yield word, pos, start, end
             if search and len(word) > 2:
-                seen = {word}
-                for size in range(2, min(len(word), MAX_SUBWORD + 1)):
-                    for i in range(len(word) - size + 1):
-                        sub = word[i : i + size]
-                        if sub not in seen and is_word(sub):
-                            seen.add(sub)
-                            yield sub, pos, start + i, start + i + size
+                for sub, i in subwords(word):
+                    yield sub, pos, start + i, start + i + len(sub)
         start = end
+
+
+def word_counts(seg: Segmenter, norm: str) -> Counter[str]:
+    """The index-time (search mode) words of :func:`iter_words` and their counts."""
+    words = [w for w in seg.cut(norm) if w.isalnum() or any(c.isalnum() for c in w)]
+    counts = Counter(words)
+    subwords = seg.subwords
+    for word, n in list(counts.items()):
+        if len(word) > 2:
+            for sub, _ in subwords(word):
+                counts[sub] += n
+    return counts
 
 
 def iter_grams(norm: str, query: bool = False) -> Iterator[tuple[str, int, int, int]]:
@@ -445,11 +481,14 @@ class JiebaTokenizer(_NormalisingTokenizer):
     def __repr__(self) -> str:
         return f"JiebaTokenizer(<{len(self.user_words)} user words>)"
 
-    def _spans(self, norm: str, query: bool) -> Iterator[tuple[str, int, int, int]]:
+    def segmenter(self) -> Segmenter:
         key = self.__dict__.get("_key")
         if key is None:
             key = self.__dict__["_key"] = _user_dict_sha1(self.user_words)
-        return iter_words(_segmenter(self.user_words, key), norm, not query)
+        return _segmenter(self.user_words, key)
+
+    def _spans(self, norm: str, query: bool) -> Iterator[tuple[str, int, int, int]]:
+        return iter_words(self.segmenter(), norm, not query)
 
 
 PHRASE_SEP = " "  # between runs in a phrase key; never part of a run
@@ -554,6 +593,35 @@ def iter_index_terms(tokenizer: _NormalisingTokenizer, value: str) -> Iterator[t
         yield text, pos
 
 
+def index_term_counts(tokenizer: _NormalisingTokenizer, value: str) -> Counter[str]:
+    """How often each term of :func:`iter_index_terms` occurs; bigrams counted without spans."""
+    norm, src = normalise_with_offsets(value)
+    if src is None or not src.expands:
+        if isinstance(tokenizer, BigramTokenizer):
+            return gram_counts(norm)
+        if isinstance(tokenizer, JiebaTokenizer):
+            return word_counts(tokenizer.segmenter(), norm)
+    return Counter(text for text, _ in iter_index_terms(tokenizer, value))
+
+
+def gram_counts(norm: str) -> Counter[str]:
+    """The index-time terms of :func:`iter_grams` and their counts, a run at a time.
+
+    >>> sorted(gram_counts("1号文件，号文").items())
+    [('1', 1), ('件', 1), ('号', 2), ('号文', 2), ('文', 1), ('文件', 1)]
+    """
+    counts: Counter[str] = Counter()
+    for match in _RUN_RE.finditer(norm):
+        run = match.group()
+        if match.group(1) is None or len(run) == 1:
+            counts[run] += 1
+        else:
+            counts[run[0]] += 1
+            counts[run[-1]] += 1
+            counts.update([run[k : k + 2] for k in range(len(run) - 1)])
+    return counts
+
+
 class FastText(TEXT):  # type: ignore[misc]
     """A TEXT field whose postings come straight from our tokenizers' spans.
 
@@ -595,7 +663,7 @@ class FastText(TEXT):  # type: ignore[misc]
                     encode(poslist),
                 )
         elif isinstance(self.format, (Frequency, Counts)):
-            counts = Counter(text for text, _ in terms)
+            counts = index_term_counts(items[0], value)
             plain = isinstance(self.format, Counts)
             for text, freq in counts.items():
                 value = b"" if plain else pack_uint(freq)

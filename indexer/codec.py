@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from whoosh.codec.whoosh3 import W3Codec, W3PostingsWriter
+from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3PostingsWriter
 
 INLINE_LIMIT = 16
 
@@ -37,8 +37,34 @@ def _compact(weights: Any) -> tuple[Any, ...]:
     return tuple(int(w) if w.is_integer() else w for w in weights)
 
 
+class _CachedLengths:
+    """A document's field length read once, not once per posting (Whoosh reads the length
+    column for every posting it writes: a tenth of indexing time)."""
+
+    def __init__(self, lengths: Any) -> None:
+        self._read = lengths.doc_field_length
+        self._fields: dict[str, dict[int, int]] = {}
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
+        known = self._fields.get(fieldname)
+        if known is None:
+            known = self._fields[fieldname] = {}
+        length = known.get(docnum)
+        if length is None:
+            length = known[docnum] = self._read(docnum, fieldname)
+        return length
+
+
+class _FieldWriter(W3FieldWriter):  # type: ignore[misc]
+    def add_postings(self, schema: Any, lengths: Any, items: Any) -> None:
+        super().add_postings(schema, _CachedLengths(lengths) if lengths else None, items)
+
+
 class GazetteCodec(W3Codec):  # type: ignore[misc]
     """W3 with working inline postings (see the module docstring)."""
+
+    def field_writer(self, storage: Any, segment: Any) -> Any:
+        return _FieldWriter(self, storage, segment)
 
     def __init__(self, inlinelimit: int = INLINE_LIMIT) -> None:
         super().__init__(inlinelimit=inlinelimit)
