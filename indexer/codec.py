@@ -11,16 +11,50 @@ lives at a stable import path.
 
 from __future__ import annotations
 
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
+from whoosh.codec.base import OutOfOrderError
 from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3PostingsWriter
 
 INLINE_LIMIT = 16
 
 
 class _PostingsWriter(W3PostingsWriter):  # type: ignore[misc]
+    _maxweight: float
+    _minlength: int | None
+    _maxlength: int
+    _terminfo: Any
+
+    def add_many(
+        self, ids: list[int], weights: list[float], values: list[bytes], lengths: list[int]
+    ) -> None:
+        """``add_posting`` for a term's postings at once, a block at a time."""
+        limit = self._blocklimit
+        i, n = 0, len(ids)
+        while i < n:
+            if len(self._ids) >= limit:
+                self._write_block()
+            j = min(n, i + limit - len(self._ids))
+            self._ids.extend(ids[i:j])
+            block_weights = weights[i:j]
+            self._weights.extend(block_weights)
+            self._values.extend(v for v in values[i:j] if v)
+            top = max(block_weights)
+            if top > self._maxweight:
+                self._maxweight = top
+            known = [length for length in lengths[i:j] if length]
+            if known:
+                low, high = min(known), max(known)
+                if self._minlength is None or low < self._minlength:
+                    self._minlength = low
+                if high > self._maxlength:
+                    self._maxlength = high
+            i = j
+
     def finish_postings(self) -> Any:
-        terminfo: Any = getattr(self, "_terminfo")  # noqa: B009 - untyped base attribute
+        terminfo: Any = self._terminfo
         if not self.written() and 0 < len(self) < self._inlinelimit:
             terminfo.add_block(self)
             terminfo.set_inlined(self._ids, _compact(self._weights), self._values)
@@ -57,7 +91,37 @@ class _CachedLengths:
 
 class _FieldWriter(W3FieldWriter):  # type: ignore[misc]
     def add_postings(self, schema: Any, lengths: Any, items: Any) -> None:
-        super().add_postings(schema, _CachedLengths(lengths) if lengths else None, items)
+        """Write sorted ``(fieldname, btext, docnum, weight, value)`` postings, a term at a time
+        (Whoosh's own loop makes several calls and checks for every posting)."""
+        cached = _CachedLengths(lengths) if lengths else None
+        lastfn: str | None = None
+        last: tuple[str, bytes] | None = None
+        for (fieldname, btext), group in groupby(items, key=itemgetter(0, 1)):
+            if last is not None and (fieldname, btext) <= last:
+                raise OutOfOrderError(f"postings out of order: {last!r} .. {(fieldname, btext)!r}")
+            last = (fieldname, btext)
+            if fieldname != lastfn:
+                if lastfn is not None:
+                    self.finish_field()
+                self.start_field(fieldname, schema[fieldname])
+                lastfn = fieldname
+            ids: list[int] = []
+            weights: list[float] = []
+            values: list[bytes] = []
+            for _, _, docnum, weight, value in group:
+                if docnum == -1:  # Whoosh's marker for spelling words; none are indexed here
+                    continue
+                ids.append(docnum)
+                weights.append(weight)
+                values.append(value or b"")
+            if not ids:
+                continue
+            dfl = cached.doc_field_length if cached else (lambda d, f: 0)
+            self.start_term(btext)
+            self._postwriter.add_many(ids, weights, values, [dfl(d, fieldname) for d in ids])
+            self.finish_term()
+        if lastfn is not None:
+            self.finish_field()
 
 
 class GazetteCodec(W3Codec):  # type: ignore[misc]

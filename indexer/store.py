@@ -29,7 +29,7 @@ from indexer.docnum import parse_doc_number
 from indexer.errors import AnalysisMismatchError, IndexMissingError, StoreError
 from indexer.records import Record
 
-FORMAT_VERSION = 2  # 2: body bigrams without positions, phrase keys in a column
+FORMAT_VERSION = 3  # 2: body bigrams without positions, phrase keys in a column; 3: titles too
 META_FILE = "gazette.json"
 # Fields whose values are kept as columns, for facet counts and date sorting without stored fields.
 FACET_FIELDS = ("issuer", "doc_type", "year")

@@ -6,7 +6,7 @@ needs every match anyway (exact totals, facets), so here each term's postings ar
 by block and whole lists are combined with dictionaries. Scores equal Whoosh's: BM25F per term
 from the same statistics, summed over the children of And, Or and phrases, times the boosts,
 with Whoosh's quirks kept (a compound query with one child ignores its boost). Query types not
-handled here (title phrases with positions, prefixes) go through Whoosh's own matchers.
+handled here (prefixes, phrases over positions) go through Whoosh's own matchers.
 """
 
 from __future__ import annotations

@@ -269,10 +269,9 @@ def _and(queries: Sequence[wq.Query | None]) -> wq.Query | None:
 class AdjacentPhrase(wq.Phrase):  # type: ignore[misc]
     """An exact phrase (slop 1) over a bigram field.
 
-    Where the field keeps positions (titles), adjacency is checked with sets of positions:
-    Whoosh's Phrase builds a ``Span`` object for every position of every word in every candidate
-    document, which made a fragment such as 中华人民共和 in thousands of laws slow. Where it keeps
-    a phrase key column instead (bodies), each candidate's key must contain ``needle``. Both
+    Our bigram fields keep a phrase key column: each candidate's key must contain ``needle``.
+    Over a field with positions, adjacency is checked with sets of positions (Whoosh's Phrase
+    builds a ``Span`` object for every position of every word in every candidate document). Both
     match the documents where word ``i`` occurs at ``start + i``.
     """
 
