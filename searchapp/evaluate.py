@@ -12,7 +12,11 @@ handled here (prefixes, phrases over positions) go through Whoosh's own matchers
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
+from functools import partial
+from itertools import accumulate
+from operator import add, mul, truediv
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -21,7 +25,6 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
 from whoosh.matching import FilterMatcher, ListMatcher
 from whoosh.scoring import BM25FScorer, WeightScorer
 from whoosh.util.numeric import byte_to_length, length_to_byte
-from whoosh.util.numlists import delta_decode
 
 from searchapp.phrasekeys import phrase_keys
 from searchapp.query import AdjacentPhrase
@@ -86,6 +89,15 @@ class _Leaf:
 
     # -- leaves ------------------------------------------------------------------------------
     def term(self, fieldname: str, text: Any, boost: float = 1.0) -> Scores:
+        """The term's matches and scores (a new dictionary the caller may change)."""
+        shared = self._term(fieldname, text)
+        if boost == 1.0:
+            return dict(shared)
+        return {d: s * boost for d, s in shared.items()}
+
+    def _term(self, fieldname: str, text: Any) -> Scores:
+        """The term's matches and unboosted scores, shared through the reader's cache: never
+        change the dictionary returned."""
         schema = self.searcher.schema
         if fieldname not in schema:
             return {}
@@ -94,6 +106,10 @@ class _Leaf:
             btext = field.to_bytes(text)
         except ValueError:
             return {}
+        cache = _term_cache(self.reader)
+        found = cache.get((fieldname, btext))
+        if found is not None:
+            return found
         if (fieldname, btext) not in self.reader:
             return {}
         if not self.alive():
@@ -105,19 +121,23 @@ class _Leaf:
         ids, weights = _postings(m)
         if isinstance(scorer, BM25FScorer):
             norms = _norms(self.reader, fieldname, scorer.avgfl, scorer.B, scorer.K1)
-            top = scorer.idf * (scorer.K1 + 1) * boost
-            return {d: top * w / (w + norms[d]) for d, w in zip(ids, weights, strict=True)}
-        if isinstance(scorer, WeightScorer):
-            return {d: w * boost for d, w in zip(ids, weights, strict=True)}
-        return self.whoosh(wq.Term(fieldname, text, boost=boost))
+            # idf * (K1 + 1) * tf / (tf + norm), computed by map() over whole lists
+            top = partial(mul, scorer.idf * (scorer.K1 + 1))
+            lower = map(add, weights, map(norms.__getitem__, ids))
+            found = dict(zip(ids, map(truediv, map(top, weights), lower), strict=True))
+        elif isinstance(scorer, WeightScorer):
+            found = dict(zip(ids, weights, strict=True))
+        else:
+            found = self.whoosh(wq.Term(fieldname, text))
+        cache.put((fieldname, btext), found)
+        return found
 
     def phrase(self, q: AdjacentPhrase) -> Scores:
-        parts = [self.term(q.fieldname, w) for w in q.words]
+        parts = [self._term(q.fieldname, w) for w in q.words]
         found = _intersect(parts)
         if found:
             keys = phrase_keys(self.reader, q.fieldname)
-            needle = q.needle
-            found = {d: s for d, s in found.items() if needle in keys[d]}
+            found = {d: found[d] for d in keys.containing(q.needle, found)}
         return _boosted(found, q.boost)
 
     def whoosh(self, q: Any) -> Scores:
@@ -134,9 +154,14 @@ class _Leaf:
         parts = sorted((self.run(s) for s in subs), key=len, reverse=True)
         acc = parts[0]
         for part in parts[1:]:
-            get = acc.get
-            for d, s in part.items():
-                acc[d] = get(d, 0.0) + s
+            if not part:
+                continue
+            both = list(part.keys() & acc.keys())
+            summed = map(add, map(acc.__getitem__, both), map(part.__getitem__, both))
+            acc.update(zip(both, summed, strict=True))
+            if len(both) < len(part):
+                fresh = list(part.keys() - acc.keys())
+                acc.update(zip(fresh, map(part.__getitem__, fresh), strict=True))
         return acc
 
     def _and(self, subs: list[Any]) -> Scores:
@@ -165,16 +190,19 @@ def _boosted(scores: Scores, boost: float) -> Scores:
 
 
 def _intersect(parts: list[Scores]) -> Scores:
-    """Documents in every part, with the sum of their scores (in the parts' order, as Whoosh)."""
+    """Documents in every part, with the sum of their scores."""
     if not parts or not all(parts):
         return {}
     smallest: Scores = min(parts, key=len)
     common = set(smallest)
     for part in parts:
-        common.intersection_update(part.keys())
-        if not common:
-            return {}
-    return {d: sum(part[d] for part in parts) for d in common}
+        if part is not smallest:
+            common.intersection_update(part.keys())
+            if not common:
+                return {}
+    docs = list(common)
+    columns = [list(map(part.__getitem__, docs)) for part in parts]
+    return dict(zip(docs, map(sum, zip(*columns, strict=True)), strict=True))
 
 
 def _postings(m: Any) -> tuple[Any, Any]:
@@ -192,8 +220,7 @@ def _postings(m: Any) -> tuple[Any, Any]:
             if data is None:
                 m._read_data()
                 data = m._data
-            block_ids = data[0]
-            block_ids = tuple(delta_decode(block_ids)) if not m._byteids else block_ids
+            block_ids = data[0] if m._byteids else list(accumulate(data[0]))
             ids.extend(block_ids)
             w = data[1]
             if w is None:
@@ -209,6 +236,47 @@ def _postings(m: Any) -> tuple[Any, Any]:
         weights.append(m.weight())
         m.next()
     return ids, weights
+
+
+class _TermCache:
+    """Recently used terms' scores for one reader, up to :data:`MAX_CACHED_POSTINGS` postings.
+
+    Common terms (人民, 国家 …) recur across queries; their scores depend only on the term and
+    the index, so a reader keeps them. A reader serves one request at a time (see
+    :class:`searchapp.engine.SearcherPool`).
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.size = 0
+        self.items: OrderedDict[tuple[str, bytes], Scores] = OrderedDict()
+
+    def get(self, key: tuple[str, bytes]) -> Scores | None:
+        found = self.items.get(key)
+        if found is not None:
+            self.items.move_to_end(key)
+        return found
+
+    def put(self, key: tuple[str, bytes], scores: Scores) -> None:
+        if len(scores) > self.limit // 4 or key in self.items:
+            return
+        self.items[key] = scores
+        self.size += len(scores)
+        while self.size > self.limit:
+            _, old = self.items.popitem(last=False)
+            self.size -= len(old)
+
+
+MAX_CACHED_POSTINGS = 400_000
+_TERM_CACHES: WeakKeyDictionary[Any, _TermCache] = WeakKeyDictionary()
+
+
+def _term_cache(reader: Any) -> _TermCache:
+    cache = _TERM_CACHES.get(reader)
+    if cache is None:
+        with _NORMS_LOCK:
+            cache = _TERM_CACHES.setdefault(reader, _TermCache(MAX_CACHED_POSTINGS))
+    return cache
 
 
 # BM25 length normalisers per reader and field: K1 * ((1 - B) + B * length / average).

@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from bisect import bisect_right
 from collections import OrderedDict
+from collections.abc import Iterable
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -101,6 +102,14 @@ class PhraseKeys:
             seg.chars += len(key)
             _CACHE.added(len(key))
         return key
+
+    def containing(self, needle: str, docs: Iterable[int]) -> list[int]:
+        """The documents among ``docs`` whose key contains ``needle``."""
+        if len(self._parts) == 1:
+            seg, _ = self._parts[0]
+            keys = seg.keys
+            return [d for d in docs if needle in (keys[d] or self[d])]
+        return [d for d in docs if needle in self[d]]
 
 
 _READERS: WeakKeyDictionary[Any, dict[str, PhraseKeys]] = WeakKeyDictionary()

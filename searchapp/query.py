@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from whoosh import query as wq
@@ -508,6 +509,7 @@ def weighting() -> WeightingModel:
     return BM25F(B=0.75, K1=1.2, title_B=0.5, title_bi_B=0.5)
 
 
+@lru_cache(maxsize=65536)
 def recency_boost(date: str) -> float:
     """A tie-breaker the caller multiplies into the scores of the top hits before re-sorting.
 

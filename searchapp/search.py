@@ -270,7 +270,8 @@ class Searcher:
         base = set(columns.visible(self.staff)) if scores is None else set(scores.scores)
         final = self._filtered(base, columns, request)
         facets = {f: self._facet(f, base, columns, request) for f in FACETS}
-        years = Counter(columns.year[n] for n in final if columns.year[n])
+        years = Counter(map(columns.year.__getitem__, final))
+        years.pop("", None)
         histogram = sorted(years.items())
         order = self._ranked(scores, final, columns, request, request.page * request.page_size)
         start = (request.page - 1) * request.page_size
@@ -311,7 +312,8 @@ class Searcher:
     ) -> list[FacetValue]:
         docs = self._filtered(base, columns, request, skip=facet)
         values = _column(columns, facet)
-        counts = Counter(values[n] for n in docs if values[n])
+        counts = Counter(map(values.__getitem__, docs))
+        counts.pop("", None)
         chosen = request.selected(facet)
         ordered = (
             sorted(counts.items(), key=lambda kv: kv[0], reverse=True)
