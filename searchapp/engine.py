@@ -110,7 +110,9 @@ def load_columns(reader: Any) -> Columns:
     values: dict[str, list[str]] = {}
     for name in ("issuer", "doc_type", "year", "date", "visibility"):
         column = reader.column_reader(name)
-        values[name] = [_text(column[n]) for n in range(size)]
+        # Values repeat (a few hundred issuers, a few thousand dates): keep one string of each.
+        seen: dict[str, str] = {}
+        values[name] = [seen.setdefault(text, text) for text in map(_text, column)][:size]
     public = frozenset(n for n in live if values["visibility"][n] == "public")
     return Columns(
         values["issuer"],

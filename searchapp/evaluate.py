@@ -12,6 +12,7 @@ handled here (prefixes, phrases over positions) go through Whoosh's own matchers
 from __future__ import annotations
 
 import threading
+from array import array
 from collections import OrderedDict
 from collections.abc import Callable
 from functools import partial
@@ -267,7 +268,7 @@ class _TermCache:
             self.size -= len(old)
 
 
-MAX_CACHED_POSTINGS = 400_000
+MAX_CACHED_POSTINGS = 150_000
 _TERM_CACHES: WeakKeyDictionary[Any, _TermCache] = WeakKeyDictionary()
 
 
@@ -280,20 +281,22 @@ def _term_cache(reader: Any) -> _TermCache:
 
 
 # BM25 length normalisers per reader and field: K1 * ((1 - B) + B * length / average).
-_NORMS: WeakKeyDictionary[Any, dict[tuple[str, float, float, float], list[float]]] = (
+_NORMS: WeakKeyDictionary[Any, dict[tuple[str, float, float, float], array[float]]] = (
     WeakKeyDictionary()
 )
 _NORMS_LOCK = threading.Lock()
 
 
-def _norms(reader: Any, fieldname: str, avgfl: float, b: float, k1: float) -> list[float]:
+def _norms(reader: Any, fieldname: str, avgfl: float, b: float, k1: float) -> array[float]:
     with _NORMS_LOCK:
         per_reader = _NORMS.setdefault(reader, {})
     key = (fieldname, avgfl, b, k1)
     norms = per_reader.get(key)
     if norms is None:
         table = [k1 * ((1 - b) + b * byte_to_length(n) / avgfl) for n in range(256)]
-        norms = per_reader[key] = [table[n] for n in _length_bytes(reader, fieldname)]
+        norms = per_reader[key] = array(
+            "d", map(table.__getitem__, _length_bytes(reader, fieldname))
+        )
     return norms
 
 

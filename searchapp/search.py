@@ -164,7 +164,7 @@ class EvaluationCache:
     generation (so a reindex never serves stale results). Bounded by the number of documents
     held, not of entries: one broad query on a big index can hold a hundred thousand."""
 
-    def __init__(self, max_docs: int = 400_000) -> None:
+    def __init__(self, max_docs: int = 200_000) -> None:
         self.max_docs = max_docs
         self._items: OrderedDict[tuple[Any, ...], Evaluation] = OrderedDict()
         self._docs = 0
