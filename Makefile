@@ -22,15 +22,18 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 ## make run: index data/gazettes (only what changed) and serve http://127.0.0.1:5000/
 # An index built by another analysis version cannot be updated in place: rebuild it then. A file
 # that fails (exit 1) is reported and the page is served anyway.
+# One server process per core: searching is Python under one GIL.
+WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
+
 run: $(VENV)/.installed
 	$(BIN)/gazette index || $(BIN)/gazette index --rebuild || [ $$? -eq 1 ]
-	$(BIN)/gazette serve
+	$(BIN)/gazette serve --workers $(WORKERS)
 
 index: $(VENV)/.installed
 	$(BIN)/gazette index
 
 serve: $(VENV)/.installed
-	$(BIN)/gazette serve
+	$(BIN)/gazette serve --workers $(WORKERS)
 
 # Debian's Chromium, its driver and a CJK font (screenshots) for the browser tests; installed once, never downloaded at
 # test time. Without root the browser tests skip with a message.
