@@ -11,12 +11,16 @@ lives at a stable import path.
 
 from __future__ import annotations
 
+from array import array
 from itertools import groupby
 from operator import itemgetter
+from pickle import dumps
 from typing import Any
 
 from whoosh.codec.base import OutOfOrderError
-from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3PostingsWriter
+from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3PostingsWriter, W3TermInfo
+from whoosh.system import pack_ushort
+from whoosh.util.numeric import length_to_byte
 
 INLINE_LIMIT = 16
 
@@ -117,11 +121,41 @@ class _FieldWriter(W3FieldWriter):  # type: ignore[misc]
             if not ids:
                 continue
             dfl = cached.doc_field_length if cached else (lambda d, f: 0)
+            lengths = [dfl(d, fieldname) for d in ids]
+            limit = self._postwriter._inlinelimit
+            if len(ids) < limit:
+                self._add_inlined(btext, ids, weights, values, lengths)
+                continue
             self.start_term(btext)
-            self._postwriter.add_many(ids, weights, values, [dfl(d, fieldname) for d in ids])
+            self._postwriter.add_many(ids, weights, values, lengths)
             self.finish_term()
         if lastfn is not None:
             self.finish_field()
+
+    def _add_inlined(
+        self,
+        btext: bytes,
+        ids: list[int],
+        weights: list[float],
+        values: list[bytes],
+        lengths: list[int],
+    ) -> None:
+        """A short posting list straight into the term dictionary: the entry W3's term info
+        would write for one inlined block (a test compares the two), without the objects."""
+        known = [length for length in lengths if length]
+        stored = array("f", weights)  # W3 keeps a block's weights as 32-bit floats
+        entry = W3TermInfo._struct.pack(
+            True,
+            sum(stored),
+            len(ids),
+            length_to_byte(min(known)) if known else 0,
+            length_to_byte(max(known, default=0)),
+            max(0, *weights),
+            ids[0],
+            ids[-1],
+        )
+        inlined = (tuple(ids), _compact(stored), tuple(v for v in values if v))
+        self._tindex.add(pack_ushort(self._fieldid) + btext, entry + dumps(inlined, 2))
 
 
 class GazetteCodec(W3Codec):  # type: ignore[misc]
