@@ -29,8 +29,7 @@ from typing import Any
 from whoosh.analysis import Analyzer, CompositeAnalyzer, Token, Tokenizer
 from whoosh.columns import CompressedBytesColumn
 from whoosh.fields import TEXT, FieldType
-from whoosh.formats import Existence, Frequency, Positions
-from whoosh.system import pack_uint
+from whoosh.formats import Existence
 
 from indexer.records import Record
 
@@ -340,7 +339,7 @@ def iter_words(seg: Segmenter, norm: str, search: bool) -> Iterator[tuple[str, i
     start = 0
     for word in seg.cut(norm):
         end = start + len(word)
-        if word.isalnum() or any(c.isalnum() for c in word):
+        if _has_alnum(word):
             pos += 1
             yield word, pos, start, end
             if search and len(word) > 2:
@@ -349,9 +348,14 @@ def iter_words(seg: Segmenter, norm: str, search: bool) -> Iterator[tuple[str, i
         start = end
 
 
+def _has_alnum(word: str) -> bool:
+    """A word worth indexing: it has a letter or digit (punctuation and spaces are dropped)."""
+    return word.isalnum() or any(c.isalnum() for c in word)
+
+
 def word_counts(seg: Segmenter, norm: str) -> Counter[str]:
     """The index-time (search mode) words of :func:`iter_words` and their counts."""
-    words = [w for w in seg.cut(norm) if w.isalnum() or any(c.isalnum() for c in w)]
+    words = [w for w in seg.cut(norm) if _has_alnum(w)]
     counts = Counter(words)
     subwords = seg.subwords
     for word, n in list(counts.items()):
@@ -560,9 +564,9 @@ def text_fields(user_words: tuple[str, ...] = ()) -> dict[str, FieldType]:
     words = word_analyzer(user_words)
     grams = bigram_analyzer()
     return {
-        "title": FastText(analyzer=words, stored=True, field_boost=3.0, counts=True),
+        "title": FastText(analyzer=words, stored=True, field_boost=3.0),
         "title_bi": KeyedText(analyzer=grams),
-        "body": FastText(analyzer=words, stored=True, counts=True),
+        "body": FastText(analyzer=words, stored=True),
         "body_bi": KeyedText(analyzer=grams),
     }
 
@@ -623,18 +627,17 @@ def gram_counts(norm: str) -> Counter[str]:
 
 
 class FastText(TEXT):  # type: ignore[misc]
-    """A TEXT field whose postings come straight from our tokenizers' spans.
+    """A TEXT field of :class:`Counts` postings that come straight from our tokenizers.
 
     Whoosh's formats build postings from one :class:`Token` object per token, and bigrams give
-    a token for nearly every character: most of the indexing time. This computes the same
-    ``(term, frequency, weight, value)`` tuples directly (a property test checks they are equal
-    to Whoosh's own). Anything other than a plain string goes the standard way.
+    a token for nearly every character: most of the indexing time. This counts the terms
+    directly and yields the same ``(term, frequency, weight, value)`` tuples (a property test
+    checks they equal Whoosh's own). Anything other than a plain string goes the standard way.
     """
 
-    def __init__(self, *args: Any, counts: bool = False, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if counts:
-            self.format: Any = Counts(field_boost=self.format.field_boost)
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, phrase=False, **kwargs)
+        self.format: Any = Counts(field_boost=self.format.field_boost)
 
     def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
         items: list[Any] = (
@@ -644,32 +647,14 @@ class FastText(TEXT):  # type: ignore[misc]
             isinstance(value, str)
             and len(items) == 1
             and isinstance(items[0], _NormalisingTokenizer)
+            and isinstance(self.format, Counts)
             and not kwargs
         ):
             yield from super().index(value, **kwargs)
             return
         boost = self.format.field_boost
-        terms = iter_index_terms(items[0], value)
-        if isinstance(self.format, Positions):
-            poses: dict[str, list[int]] = {}
-            for text, pos in terms:
-                poses.setdefault(text, []).append(pos)
-            encode = self.format.encode
-            for text, poslist in poses.items():
-                yield (
-                    text.encode("utf-8"),
-                    len(poslist),
-                    float(len(poslist)) * boost,
-                    encode(poslist),
-                )
-        elif isinstance(self.format, (Frequency, Counts)):
-            counts = index_term_counts(items[0], value)
-            plain = isinstance(self.format, Counts)
-            for text, freq in counts.items():
-                value = b"" if plain else pack_uint(freq)
-                yield text.encode("utf-8"), freq, float(freq) * boost, value
-        else:
-            yield from super().index(value, **kwargs)
+        for text, freq in index_term_counts(items[0], value).items():
+            yield text.encode("utf-8"), freq, float(freq) * boost, b""
 
 
 class KeyedText(FastText):
@@ -679,7 +664,7 @@ class KeyedText(FastText):
     """
 
     def __init__(self, analyzer: Analyzer) -> None:
-        super().__init__(analyzer=analyzer, phrase=False, counts=True)
+        super().__init__(analyzer=analyzer)
         self.column_type = CompressedBytesColumn()
 
     def to_column_value(self, value: Any) -> bytes:

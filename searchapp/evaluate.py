@@ -34,7 +34,7 @@ Scores = dict[int, float]
 
 
 class Expired(Exception):
-    """The time budget ran out part way; the caller keeps what it has."""
+    """The time budget ran out part way; the evaluation is abandoned."""
 
 
 def evaluate(searcher: Any, query: Any, alive: Callable[[], bool] = lambda: True) -> Scores:
@@ -67,7 +67,7 @@ class _Leaf:
         kind = type(q)
         if kind is wq.Term:
             return self.term(q.fieldname, q.text, q.boost)
-        if kind is AdjacentPhrase and self._keyed(q):
+        if kind is AdjacentPhrase and q.method(self.searcher.schema) == "key":
             return self.phrase(q)
         if kind in (wq.Or, wq.And):
             subs = q.subqueries
@@ -107,7 +107,7 @@ class _Leaf:
             btext = field.to_bytes(text)
         except ValueError:
             return {}
-        cache = _term_cache(self.reader)
+        cache = _state(self.reader).terms
         found = cache.get((fieldname, btext))
         if found is not None:
             return found
@@ -173,14 +173,6 @@ class _Leaf:
                 return {}
             parts.append(part)
         return _intersect(parts)
-
-    def _keyed(self, q: AdjacentPhrase) -> bool:
-        schema = self.searcher.schema
-        if q.slop != 1 or not q.needle or q.fieldname not in schema:
-            return False
-        field = schema[q.fieldname]
-        positional = bool(field.format and field.format.supports("positions"))
-        return not positional and field.column_type is not None
 
 
 def _boosted(scores: Scores, boost: float) -> Scores:
@@ -269,27 +261,31 @@ class _TermCache:
 
 
 MAX_CACHED_POSTINGS = 150_000
-_TERM_CACHES: WeakKeyDictionary[Any, _TermCache] = WeakKeyDictionary()
 
 
-def _term_cache(reader: Any) -> _TermCache:
-    cache = _TERM_CACHES.get(reader)
-    if cache is None:
-        with _NORMS_LOCK:
-            cache = _TERM_CACHES.setdefault(reader, _TermCache(MAX_CACHED_POSTINGS))
-    return cache
+class _ReaderState:
+    """What a reader keeps between queries: term scores and BM25 length normalisers."""
+
+    def __init__(self) -> None:
+        self.terms = _TermCache(MAX_CACHED_POSTINGS)
+        # (field, average length, B, K1) → K1 * ((1 - B) + B * length / average) per document
+        self.norms: dict[tuple[str, float, float, float], array[float]] = {}
 
 
-# BM25 length normalisers per reader and field: K1 * ((1 - B) + B * length / average).
-_NORMS: WeakKeyDictionary[Any, dict[tuple[str, float, float, float], array[float]]] = (
-    WeakKeyDictionary()
-)
-_NORMS_LOCK = threading.Lock()
+_STATES: WeakKeyDictionary[Any, _ReaderState] = WeakKeyDictionary()
+_STATES_LOCK = threading.Lock()
+
+
+def _state(reader: Any) -> _ReaderState:
+    state = _STATES.get(reader)
+    if state is None:
+        with _STATES_LOCK:
+            state = _STATES.setdefault(reader, _ReaderState())
+    return state
 
 
 def _norms(reader: Any, fieldname: str, avgfl: float, b: float, k1: float) -> array[float]:
-    with _NORMS_LOCK:
-        per_reader = _NORMS.setdefault(reader, {})
+    per_reader = _state(reader).norms
     key = (fieldname, avgfl, b, k1)
     norms = per_reader.get(key)
     if norms is None:

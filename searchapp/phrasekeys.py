@@ -50,11 +50,6 @@ class _Cache:
                 _, old = self.segments.popitem(last=False)
                 self.chars -= old.chars
 
-    def clear(self) -> None:
-        with self.lock:
-            self.segments.clear()
-            self.chars = 0
-
 
 _CACHE = _Cache(MAX_CHARS)
 

@@ -286,13 +286,21 @@ class AdjacentPhrase(wq.Phrase):  # type: ignore[misc]
             query.needle = self.needle
         return query
 
+    def method(self, schema: Any) -> str:
+        """How this phrase is checked in ``schema``: ``"key"``, ``"positions"`` or ``"whoosh"``
+        (Whoosh's own Phrase: another slop, an unknown field, neither keys nor positions)."""
+        if self.slop != 1 or self.fieldname not in schema:
+            return "whoosh"
+        field = schema[self.fieldname]
+        if field.format and field.format.supports("positions"):
+            return "positions"
+        return "key" if self.needle and field.column_type is not None else "whoosh"
+
     def matcher(self, searcher: Any, context: Any = None) -> Any:
-        if self.slop != 1 or self.fieldname not in searcher.schema:
+        method = self.method(searcher.schema)
+        if method == "whoosh":
             return super().matcher(searcher, context)
         field = searcher.schema[self.fieldname]
-        positional = bool(field.format and field.format.supports("positions"))
-        if not positional and not (self.needle and field.column_type):
-            return super().matcher(searcher, context)
         reader = searcher.reader()
         terms = []
         for word in self.words:
@@ -301,7 +309,7 @@ class AdjacentPhrase(wq.Phrase):  # type: ignore[misc]
                 return NullMatcher()
             terms.append(wq.Term(self.fieldname, btext))
         matchers = [t.matcher(searcher, context) for t in terms]
-        if positional:
+        if method == "positions":
             m: Any = _AdjacentMatcher(matchers)
         else:
             m = _KeyMatcher(make_binary_tree(IntersectionMatcher, matchers),
