@@ -13,6 +13,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "corpus"
 SEED = SHARED / "seed" / "lishi-gazette-2024-1.txt"
 LAWS_SAMPLE = SHARED / "laws-sample.jsonl"
+# The search page's and API's URL parameters (README documents each; ``format`` picks an export).
+SEARCH_PARAMS = ("q", "issuer", "doc_type", "year", "date_from", "date_to", "sort", "mode",
+                 "scope", "page", "page_size", "format")  # fmt: skip
 
 
 def write_config(

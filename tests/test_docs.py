@@ -11,6 +11,7 @@ import pytest
 
 from indexer.config import Config
 from searchapp.cli import cli
+from tests.helpers import SEARCH_PARAMS
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 
@@ -46,23 +47,7 @@ def test_every_setting_is_documented(key: str) -> None:
     assert f"`{key}`" in README, key
 
 
-@pytest.mark.parametrize(
-    "param",
-    [
-        "q",
-        "issuer",
-        "doc_type",
-        "year",
-        "date_from",
-        "date_to",
-        "sort",
-        "mode",
-        "scope",
-        "page",
-        "page_size",
-        "format",
-    ],
-)
+@pytest.mark.parametrize("param", SEARCH_PARAMS)
 def test_every_search_parameter_is_documented(param: str) -> None:
     assert f"`{param}`" in README, param
 

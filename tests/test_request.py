@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 from indexer.errors import QueryError
 from searchapp.request import MAX_PAGE, MAX_QUERY_CHARS, SearchRequest, parse_params
+from tests.helpers import SEARCH_PARAMS
 
 
 def test_defaults() -> None:
@@ -73,22 +74,7 @@ def test_last_value_wins_for_single_parameters() -> None:
 
 @given(
     st.dictionaries(
-        st.sampled_from(
-            [
-                "q",
-                "issuer",
-                "doc_type",
-                "year",
-                "date_from",
-                "date_to",
-                "sort",
-                "mode",
-                "scope",
-                "page",
-                "page_size",
-                "zzz",
-            ]
-        ),
+        st.sampled_from([p for p in SEARCH_PARAMS if p != "format"] + ["zzz"]),
         st.lists(st.text(max_size=30), max_size=4),
     )
 )

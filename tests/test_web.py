@@ -31,7 +31,7 @@ from searchapp import create_app
 from searchapp.pageview import body_blocks, page_numbers, source_fragment
 from searchapp.web import source_path
 from tests.conftest import INTERNAL_MARKER, Page, WebIndex
-from tests.helpers import sample_records, write_config, write_jsonl
+from tests.helpers import SEARCH_PARAMS, sample_records, write_config, write_jsonl
 
 Scrape = Callable[[str], Page]
 
@@ -669,23 +669,7 @@ def test_a_reindex_shows_up_without_restarting(
 
 
 # -- hostile input never ends in a 500 --------------------------------------------------------
-_PARAM_NAMES = st.sampled_from(
-    [
-        "q",
-        "issuer",
-        "doc_type",
-        "year",
-        "date_from",
-        "date_to",
-        "sort",
-        "mode",
-        "scope",
-        "page",
-        "page_size",
-        "format",
-        "x",
-    ]
-)
+_PARAM_NAMES = st.sampled_from([*SEARCH_PARAMS, "x"])
 _VALUES = st.one_of(
     st.text(max_size=40),
     st.sampled_from(
