@@ -639,7 +639,9 @@ class FastText(TEXT):  # type: ignore[misc]
         super().__init__(*args, phrase=False, **kwargs)
         self.format: Any = Counts(field_boost=self.format.field_boost)
 
-    def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
+    def term_counts(self, value: Any) -> Counter[str] | None:
+        """Each index term of ``value`` and its frequency, or None when the value must go
+        Whoosh's standard way (not a plain string, or an analyzer other than ours)."""
         items: list[Any] = (
             list(self.analyzer.items) if isinstance(self.analyzer, CompositeAnalyzer) else []
         )
@@ -648,12 +650,17 @@ class FastText(TEXT):  # type: ignore[misc]
             and len(items) == 1
             and isinstance(items[0], _NormalisingTokenizer)
             and isinstance(self.format, Counts)
-            and not kwargs
         ):
+            return None
+        return index_term_counts(items[0], value)
+
+    def index(self, value: Any, **kwargs: Any) -> Iterator[tuple[bytes, int, float, bytes]]:
+        counts = None if kwargs else self.term_counts(value)
+        if counts is None:
             yield from super().index(value, **kwargs)
             return
         boost = self.format.field_boost
-        for text, freq in index_term_counts(items[0], value).items():
+        for text, freq in counts.items():
             yield text.encode("utf-8"), freq, float(freq) * boost, b""
 
 

@@ -121,16 +121,51 @@ class _FieldWriter(W3FieldWriter):  # type: ignore[misc]
             if not ids:
                 continue
             dfl = cached.doc_field_length if cached else (lambda d, f: 0)
-            lengths = [dfl(d, fieldname) for d in ids]
-            limit = self._postwriter._inlinelimit
-            if len(ids) < limit:
-                self._add_inlined(btext, ids, weights, values, lengths)
-                continue
-            self.start_term(btext)
-            self._postwriter.add_many(ids, weights, values, lengths)
-            self.finish_term()
+            self._add_term(btext, ids, weights, values, [dfl(d, fieldname) for d in ids])
         if lastfn is not None:
             self.finish_field()
+
+    def add_grouped(self, schema: Any, lengths: Any, doc_count: int, fields: Any) -> None:
+        """Write postings already grouped by term: ``(fieldname, terms)`` in field name order,
+        each ``terms`` a sorted sequence of ``(btext, postings, values)`` where ``postings``
+        alternates docnum and weight in docnum order and ``values`` maps docnum to the
+        posting's value bytes (usually empty). ``lengths`` reads each document's field length.
+        """
+        for fieldname, terms in fields:
+            fieldobj = schema[fieldname]
+            self.start_field(fieldname, fieldobj)
+            field_lengths = (
+                [lengths.doc_field_length(d, fieldname) for d in range(doc_count)]
+                if lengths is not None and fieldobj.scorable
+                else None
+            )
+            for btext, postings, values in terms:
+                ids = postings[0::2]
+                weights = postings[1::2]
+                self._add_term(
+                    btext,
+                    ids,
+                    weights,
+                    [values.get(d, b"") for d in ids] if values else [b""] * len(ids),
+                    [field_lengths[d] for d in ids] if field_lengths else [0] * len(ids),
+                )
+            self.finish_field()
+
+    def _add_term(
+        self,
+        btext: bytes,
+        ids: list[int],
+        weights: list[float],
+        values: list[bytes],
+        lengths: list[int],
+    ) -> None:
+        """One term's postings, docnums ascending: inlined when short, else in blocks."""
+        if len(ids) < self._postwriter._inlinelimit:
+            self._add_inlined(btext, ids, weights, values, lengths)
+            return
+        self.start_term(btext)
+        self._postwriter.add_many(ids, weights, values, lengths)
+        self.finish_term()
 
     def _add_inlined(
         self,

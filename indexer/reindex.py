@@ -19,19 +19,19 @@ from typing import Any, Literal
 from whoosh import index as whoosh_index
 
 from indexer import store
-from indexer.codec import GazetteCodec
 from indexer.config import Config, IndexConfig
 from indexer.errors import ExtractionError, StoreError
 from indexer.lock import WriterLock
 from indexer.records import Record
+from indexer.segwriter import GazetteWriter, write_parallel
 from indexer.sources import SourceFile, file_hash, iter_source_files, load_records
 from indexer.workers import WorkerFailure, cpu_count, run_isolated
 
 Status = Literal["added", "changed", "unchanged", "removed", "failed"]
 STATUSES: tuple[Status, ...] = ("added", "changed", "unchanged", "removed", "failed")
-WRITER_LIMIT_MB = 256
-# Below this many documents a rebuild is written by one process: starting sub-writers (each
-# loads jieba) costs more than it saves.
+WRITER_LIMIT_MB = 256  # postings a writer process holds before it writes a segment out
+# Below this many documents a rebuild is written by one process: each writer process loads the
+# segmenter's dictionary and writes its own segment, which costs more than it saves.
 PARALLEL_MIN_DOCS = 200
 
 
@@ -292,41 +292,60 @@ class _Run:
     ) -> None:
         """Delete the given sources' documents and add the loaded ones, in one commit.
 
-        ``parallel`` (rebuilds only) analyses in ``jobs`` processes with Whoosh's multi-process
-        writer, each writing its own segment. Segments are written as separate files, not one
-        compound file: Whoosh reads a compound file's terms and postings into a private copy
-        for every searcher it opens (85 MB a searcher for the 3,423 laws).
+        ``parallel`` (rebuilds only) analyses and writes in ``jobs`` processes, each writing
+        its own segment (see :func:`indexer.segwriter.write_parallel`). Segments are written as
+        separate files, not one compound file: Whoosh reads a compound file's terms and
+        postings into a private copy for every searcher it opens (85 MB a searcher for the
+        3,423 laws).
         """
-        options: dict[str, Any] = {
-            "codec": GazetteCodec(),
-            "compound": False,
-            "limitmb": WRITER_LIMIT_MB,
-        }
-        if parallel and self.jobs > 1:
-            options.update(procs=self.jobs, multisegment=True, limitmb=WRITER_LIMIT_MB // self.jobs)
+        docs = [(rec, hashes[src.key]) for src, recs in loaded for rec in recs]
+        total = len(docs)
+
+        def progress(done: int) -> None:
+            self.progress(Progress("write", documents=done, files_total=total))
+
+        options: dict[str, Any] = {"compound": False, "limitmb": WRITER_LIMIT_MB}
         try:
-            writer = ix.writer(**options)
+            if parallel and self.jobs > 1:
+                write_parallel(
+                    ix,
+                    total,
+                    lambda i: store.record_to_doc(*docs[i]),
+                    sizes=[len(rec.title) + len(rec.body) for rec, _ in docs],
+                    jobs=self.jobs,
+                    writer_options=options,
+                    progress=progress,
+                )
+            else:
+                self._write_serial(ix, docs, delete, options, progress)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot write the index at {self.layout.live}: "
+                f"{exc.strerror or exc}; the previous index is unchanged"
+            ) from None
+
+    def _write_serial(
+        self,
+        ix: Any,
+        docs: list[tuple[Record, str]],
+        delete: Iterable[str],
+        options: dict[str, Any],
+        progress: Callable[[int], None],
+    ) -> None:
+        try:
+            writer = GazetteWriter(ix, **options)
         except whoosh_index.LockError:  # pragma: no cover - our own lock is taken first
             raise StoreError("the index is locked by another writer") from None
         try:
             for key in delete:
                 writer.delete_by_term("source", key)
-            total = sum(len(recs) for _, recs in loaded)
-            done = 0
-            for src, recs in loaded:
-                for rec in recs:
-                    writer.add_document(**store.record_to_doc(rec, hashes[src.key]))
-                    done += 1
-                    if done % 50 == 0 or done == total:
-                        self.progress(Progress("write", documents=done, files_total=total))
-            self.progress(Progress("commit", documents=done, files_total=total))
+            for done, (rec, sha1) in enumerate(docs, 1):
+                writer.add_document(**store.record_to_doc(rec, sha1))
+                if done % 50 == 0 or done == len(docs):
+                    progress(done)
+            self.progress(Progress("commit", documents=len(docs), files_total=len(docs)))
             writer.commit()
-        except OSError as exc:
-            writer.cancel()
-            raise StoreError(
-                f"cannot write the index at {self.layout.live}: "
-                f"{exc.strerror or exc}; the previous index is unchanged"
-            ) from None
         except BaseException:
-            writer.cancel()
+            if not writer.is_closed:
+                writer.cancel()
             raise

@@ -20,6 +20,8 @@ from typing import Any, TypeVar
 from indexer.lock import die_with_parent
 
 T = TypeVar("T")
+_WAIT_TICK = 0.5  # seconds between on_wait calls
+_WAIT_MAX = 3600.0  # longest single wait when children have no deadline
 R = TypeVar("R")
 
 
@@ -57,9 +59,20 @@ def _child(
 
 
 def run_isolated(
-    func: Callable[[T], R], items: Iterable[T], *, jobs: int, timeout: float, memory_mb: int
+    func: Callable[[T], R],
+    items: Iterable[T],
+    *,
+    jobs: int,
+    timeout: float | None,
+    memory_mb: int,
+    on_wait: Callable[[], None] | None = None,
 ) -> Iterator[tuple[T, R | WorkerFailure]]:
-    """``(item, func(item))`` for every item, in completion order; failures as WorkerFailure."""
+    """``(item, func(item))`` for every item, in completion order; failures as WorkerFailure.
+
+    ``timeout`` (seconds a child may run; None for no limit) and ``memory_mb`` (0 for no
+    limit) bound each child. ``on_wait`` is called about every half second while children run
+    (for a progress display).
+    """
     ctx = multiprocessing.get_context("fork")
     pending = list(items)
     running: dict[Connection, tuple[T, Any, float]] = {}
@@ -72,9 +85,13 @@ def run_isolated(
             )
             proc.start()
             child.close()
-            running[parent] = (item, proc, time.monotonic() + timeout)
+            limit = time.monotonic() + timeout if timeout is not None else float("inf")
+            running[parent] = (item, proc, limit)
         soonest = min(deadline for _, _, deadline in running.values())
-        ready = wait(list(running), timeout=max(0.0, soonest - time.monotonic()))
+        pause = min(soonest - time.monotonic(), _WAIT_TICK if on_wait else _WAIT_MAX)
+        ready = wait(list(running), timeout=max(0.0, pause))
+        if on_wait:
+            on_wait()
         for conn in ready:
             item, proc, _ = running.pop(conn)  # type: ignore[call-overload]
             yield item, _receive(conn, proc)

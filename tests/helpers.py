@@ -138,3 +138,41 @@ def popen_cli(*args: str, cwd: Path) -> subprocess.Popen[str]:
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def postings(reader: Any, fieldname: str, btext: bytes) -> list[tuple[int, float]]:
+    m = reader.postings(fieldname, btext)
+    out = []
+    while m.is_active():
+        out.append((m.id(), float(m.weight())))
+        m.next()
+    return out
+
+
+def assert_same_index(ours: Any, theirs: Any) -> None:
+    """Same documents (stored fields, lengths, columns) and same postings and statistics."""
+    schema = theirs.schema
+    with ours.reader() as a, theirs.reader() as b:
+        assert a.doc_count_all() == b.doc_count_all() > 0
+        assert [a.stored_fields(d) for d in range(a.doc_count_all())] == [
+            b.stored_fields(d) for d in range(b.doc_count_all())
+        ]
+        for name in schema.scorable_names():
+            assert a.field_length(name) == b.field_length(name), name
+            assert [a.doc_field_length(d, name) for d in range(a.doc_count_all())] == [
+                b.doc_field_length(d, name) for d in range(b.doc_count_all())
+            ], name
+        for name, field in schema.items():
+            if field.column_type:
+                assert list(a.column_reader(name)) == list(b.column_reader(name)), name
+        terms = list(b.all_terms())
+        assert terms == list(a.all_terms())
+        for fieldname, btext in terms:
+            ta, tb = a.term_info(fieldname, btext), b.term_info(fieldname, btext)
+            assert (ta.doc_frequency(), ta.weight(), ta.max_weight()) == (
+                tb.doc_frequency(),
+                tb.weight(),
+                tb.max_weight(),
+            ), (fieldname, btext)
+            assert (ta.min_length(), ta.max_length()) == (tb.min_length(), tb.max_length())
+            assert postings(a, fieldname, btext) == postings(b, fieldname, btext)
