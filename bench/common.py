@@ -83,15 +83,15 @@ class Timer:
 
 
 def print_table(title: str, rows: list[dict[str, Any]]) -> None:
-    """A small fixed-width table of dicts with the same keys."""
+    """A small fixed-width table of dicts; a key missing from a row prints as blank."""
     if not rows:
         return
-    keys = list(rows[0])
+    keys = list(dict.fromkeys(k for r in rows for k in r))
     widths = {k: max(len(k), *(len(_fmt(r.get(k))) for r in rows)) for k in keys}
     print(f"\n{title}")
     print("  ".join(k.ljust(widths[k]) for k in keys))
     for r in rows:
-        print("  ".join(_fmt(r.get(k)).ljust(widths[k]) for k in keys))
+        print("  ".join(("" if k not in r else _fmt(r[k])).ljust(widths[k]) for k in keys))
 
 
 def _fmt(value: Any) -> str:

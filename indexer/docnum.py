@@ -9,7 +9,7 @@ All of these mean the same document and canonicalise to ``离政办发〔2024〕
 from __future__ import annotations
 
 import re
-import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 # Brackets printed around the year: 〔〕 (canonical), [] () （） 【】 〖〗 ［］
@@ -56,15 +56,56 @@ class DocNumber:
         return f"{self.prefix}〔{self.year}〕{self.number}号"
 
 
+_HALF_WIDTH = {
+    ord(full): half
+    for full, half in zip(
+        "０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ",
+        "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+        strict=True,
+    )
+}
+
+
 def _normalise_width(text: str) -> str:
     """Full-width digits and letters to half width; keep Chinese punctuation as it is."""
-    out = []
-    for ch in text:
-        if "０" <= ch <= "９" or "Ａ" <= ch <= "Ｚ" or "ａ" <= ch <= "ｚ":
-            out.append(unicodedata.normalize("NFKC", ch))
+    return text.translate(_HALF_WIDTH)
+
+
+# Where a year could begin (every position, overlapping ones too), and the spaces _SP allows
+# between an opening bracket and the year.
+_YEAR_START_RE = re.compile(r"(?=(?:19|20)\d\d)")
+_SPACES = " \t\u3000"
+# The farthest a match starts before its year, spaces after the bracket aside: a 16-character
+# prefix, 4 characters of line break and the bracket.
+_BEFORE_YEAR = 16 + 4 + 1
+
+
+def _docnum_matches(norm: str) -> Iterator[re.Match[str]]:
+    """What ``DOCNUM_RE.finditer(norm)`` yields, trying only the starts a year makes possible.
+
+    Every match holds a year at some ``q`` and starts in ``[q - spaces - 21, q)``, where
+    ``spaces`` is the run of spaces just before ``q``. Those windows' lower ends grow with ``q``
+    (a run of spaces before a later year cannot reach back past an earlier year's digits), so
+    trying their positions in order, each once, finds the leftmost match as the plain scan
+    does, without trying a match at each of a long body's characters.
+    """
+    cursor = 0  # every start before this has been tried, or lies inside a match
+    for year in _YEAR_START_RE.finditer(norm):
+        q = year.start()
+        if q <= cursor:
+            continue
+        low = q
+        while low and norm[low - 1] in _SPACES:
+            low -= 1
+        low -= _BEFORE_YEAR
+        for start in range(max(cursor, low), q):
+            m = DOCNUM_RE.match(norm, start)
+            if m:
+                yield m
+                cursor = m.end()
+                break
         else:
-            out.append(ch)
-    return "".join(out)
+            cursor = q
 
 
 def _clean_prefix(prefix: str) -> str:
@@ -83,7 +124,7 @@ def iter_doc_numbers(text: str) -> list[tuple[DocNumber, int, int]]:
     """
     norm = _normalise_width(text)
     found = []
-    for m in DOCNUM_RE.finditer(norm):
+    for m in _docnum_matches(norm):
         year = int(m.group("year") or m.group("year2"))
         prefix = _BAD_START.sub("", _clean_prefix(m.group("prefix")))
         if not prefix or (m.group("year2") and not _YEAR_FORM_PREFIX.search(prefix)):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import unicodedata
 
 import pytest
@@ -9,7 +10,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from indexer.docnum import (
+    DOCNUM_RE,
     DocNumber,
+    _docnum_matches,
+    _normalise_width,
     canonical_doc_number,
     find_doc_numbers,
     iter_doc_numbers,
@@ -116,3 +120,43 @@ def test_any_printed_variant_round_trips(
 def test_no_number_without_a_hao(text: str) -> None:
     if "号" not in text:
         assert find_doc_numbers(text) == []
+
+
+def _spans(matches: object) -> list[tuple[tuple[int, int], tuple[str | None, ...]]]:
+    return [(m.span(), m.groups()) for m in matches]  # type: ignore[attr-defined]
+
+
+# Characters that make and break 文号: Han, brackets, digits (some full width), spaces, breaks.
+_DOCNUM_ALPHABET = "离政办发国财农文第年号号〔〕[]（）(【】 \u3000\t\n0129２０A"
+
+
+@given(st.text(alphabet=_DOCNUM_ALPHABET, max_size=120))
+def test_year_anchored_scan_finds_what_a_full_scan_finds(text: str) -> None:
+    norm = _normalise_width(text)
+    assert _spans(_docnum_matches(norm)) == _spans(DOCNUM_RE.finditer(norm))
+
+
+@given(
+    st.lists(
+        st.sampled_from(["离政办发", "财农", "〔", "〕", "[", "2024", "1920", "20", "19", "年",
+                         "第", "1", "12", "号", " ", "\u3000" * 30, "\n", "，"]),
+        max_size=40,
+    )
+)  # fmt: skip
+def test_year_anchored_scan_on_number_shaped_text(parts: list[str]) -> None:
+    norm = "".join(parts)
+    assert _spans(_docnum_matches(norm)) == _spans(DOCNUM_RE.finditer(norm))
+
+
+def test_year_anchored_scan_on_real_laws() -> None:
+    from tests.helpers import LAWS_SAMPLE
+
+    for line in LAWS_SAMPLE.read_text(encoding="utf-8").splitlines()[:60]:
+        norm = _normalise_width(json.loads(line)["body"])
+        assert _spans(_docnum_matches(norm)) == _spans(DOCNUM_RE.finditer(norm))
+
+
+def test_half_width_is_nfkc_for_digits_and_letters() -> None:
+    wide = "".join(chr(c) for c in range(0xFF10, 0xFF5B) if chr(c).isalnum())
+    assert len(wide) == 62
+    assert _normalise_width(wide + "〔（，［") == unicodedata.normalize("NFKC", wide) + "〔（，［"
