@@ -355,11 +355,12 @@ def _has_alnum(word: str) -> bool:
 
 def word_counts(seg: Segmenter, norm: str) -> Counter[str]:
     """The index-time (search mode) words of :func:`iter_words` and their counts."""
-    words = [w for w in seg.cut(norm) if _has_alnum(w)]
-    counts = Counter(words)
+    counts = Counter(seg.cut(norm))
     subwords = seg.subwords
     for word, n in list(counts.items()):
-        if len(word) > 2:
+        if not _has_alnum(word):
+            del counts[word]
+        elif len(word) > 2:
             for sub, _ in subwords(word):
                 counts[sub] += n
     return counts
