@@ -43,8 +43,9 @@ def evaluate(searcher: Any, query: Any, alive: Callable[[], bool] = lambda: True
     ``alive`` is called between posting lists; when it returns False, :class:`Expired` is raised.
     """
     scores: Scores = {}
+    total = searcher.doc_count_all() or 1
     for sub, offset in searcher.leaf_searchers():
-        found = _Leaf(sub, alive).run(query)
+        found = _Leaf(sub, alive, sub.doc_count_all() / total).run(query)
         reader = sub.reader()
         if reader.has_deletions():
             found = {d: s for d, s in found.items() if not reader.is_deleted(d)}
@@ -56,12 +57,14 @@ def evaluate(searcher: Any, query: Any, alive: Callable[[], bool] = lambda: True
 
 
 class _Leaf:
-    """Evaluation over one segment (local document numbers)."""
+    """Evaluation over one segment (local document numbers); ``share`` is the segment's part of
+    the index's documents."""
 
-    def __init__(self, searcher: Any, alive: Callable[[], bool]) -> None:
+    def __init__(self, searcher: Any, alive: Callable[[], bool], share: float = 1.0) -> None:
         self.searcher = searcher
         self.reader = searcher.reader()
         self.alive = alive
+        self.share = share
 
     def run(self, q: Any) -> Scores:
         kind = type(q)
@@ -107,7 +110,8 @@ class _Leaf:
             btext = field.to_bytes(text)
         except ValueError:
             return {}
-        cache = _state(self.reader).terms
+        state = _state(self.reader, self.share)
+        cache = state.terms
         found = cache.get((fieldname, btext))
         if found is not None:
             return found
@@ -121,7 +125,7 @@ class _Leaf:
             m = m.child
         ids, weights = _postings(m)
         if isinstance(scorer, BM25FScorer):
-            norms = _norms(self.reader, fieldname, scorer.avgfl, scorer.B, scorer.K1)
+            norms = _norms(state, self.reader, fieldname, scorer.avgfl, scorer.B, scorer.K1)
             # idf * (K1 + 1) * tf / (tf + norm), computed by map() over whole lists
             top = partial(mul, scorer.idf * (scorer.K1 + 1))
             lower = map(add, weights, map(norms.__getitem__, ids))
@@ -232,7 +236,8 @@ def _postings(m: Any) -> tuple[Any, Any]:
 
 
 class _TermCache:
-    """Recently used terms' scores for one reader, up to :data:`MAX_CACHED_POSTINGS` postings.
+    """Recently used terms' scores for one reader, up to ``limit`` postings: the reader's share
+    of :data:`MAX_CACHED_POSTINGS`.
 
     Common terms (人民, 国家 …) recur across queries; their scores depend only on the term and
     the index, so a reader keeps them. A reader serves one request at a time (see
@@ -260,14 +265,16 @@ class _TermCache:
             self.size -= len(old)
 
 
-MAX_CACHED_POSTINGS = 150_000
+# Term scores an index's readers keep in all, shared out by their documents (so that an index
+# written in more segments does not cache more): about 100 bytes a posting.
+MAX_CACHED_POSTINGS = 300_000
 
 
 class _ReaderState:
     """What a reader keeps between queries: term scores and BM25 length normalisers."""
 
-    def __init__(self) -> None:
-        self.terms = _TermCache(MAX_CACHED_POSTINGS)
+    def __init__(self, share: float = 1.0) -> None:
+        self.terms = _TermCache(max(1_000, int(MAX_CACHED_POSTINGS * share)))
         # (field, average length, B, K1) → K1 * ((1 - B) + B * length / average) per document
         self.norms: dict[tuple[str, float, float, float], array[float]] = {}
 
@@ -276,16 +283,18 @@ _STATES: WeakKeyDictionary[Any, _ReaderState] = WeakKeyDictionary()
 _STATES_LOCK = threading.Lock()
 
 
-def _state(reader: Any) -> _ReaderState:
+def _state(reader: Any, share: float) -> _ReaderState:
     state = _STATES.get(reader)
     if state is None:
         with _STATES_LOCK:
-            state = _STATES.setdefault(reader, _ReaderState())
+            state = _STATES.setdefault(reader, _ReaderState(share))
     return state
 
 
-def _norms(reader: Any, fieldname: str, avgfl: float, b: float, k1: float) -> array[float]:
-    per_reader = _state(reader).norms
+def _norms(
+    state: _ReaderState, reader: Any, fieldname: str, avgfl: float, b: float, k1: float
+) -> array[float]:
+    per_reader = state.norms
     key = (fieldname, avgfl, b, k1)
     norms = per_reader.get(key)
     if norms is None:

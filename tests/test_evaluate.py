@@ -87,3 +87,17 @@ def test_an_expired_budget_stops_evaluation(gazette_index: Any) -> None:
         parsed = parse_query("人民政府", schema=searcher.schema)
         with pytest.raises(Expired):
             evaluate(searcher, parsed.query, alive=lambda: False)
+
+
+def test_term_caches_share_one_budget_across_segments(gazette_index: Any) -> None:
+    """An index written in more segments does not keep more cached postings."""
+    from searchapp.evaluate import _STATES, MAX_CACHED_POSTINGS
+
+    ix = whoosh_index.open_dir(str(gazette_index.config.index.path))
+    with ix.searcher(weighting=weighting()) as searcher:
+        evaluate(searcher, parse_query("人民政府", schema=searcher.schema).query)
+        leaves = [sub.reader() for sub, _ in searcher.leaf_searchers()]
+        assert len(leaves) > 1
+        limits = [_STATES[reader].terms.limit for reader in leaves]
+        assert sum(limits) <= MAX_CACHED_POSTINGS
+        assert sum(limits) >= MAX_CACHED_POSTINGS - len(leaves)
