@@ -151,7 +151,7 @@ class ProgressBar:
                 f"{rate:.2f} MB/s · {p.current}"
             )
         elif p.phase == "commit":
-            line = f"committing {p.documents} docs (segmenting and writing the index) …"
+            line = f"committing {p.documents} docs (writing the index) …"
         else:
             bar = _bar(p.documents, p.files_total)
             line = f"indexing {bar} {p.documents}/{p.files_total} docs"

@@ -73,7 +73,8 @@ class ReindexReport:
 
 @dataclass(frozen=True)
 class Progress:
-    """One step of a run, for a progress bar: ``phase`` is "read", "write" or "done"."""
+    """One step of a run, for a progress bar: ``phase`` is "read" (files loaded), "write"
+    (documents analysed and added) or "commit" (all added; the index files being written)."""
 
     phase: str
     files_done: int = 0
@@ -302,7 +303,8 @@ class _Run:
         total = len(docs)
 
         def progress(done: int) -> None:
-            self.progress(Progress("write", documents=done, files_total=total))
+            phase = "commit" if done >= total else "write"
+            self.progress(Progress(phase, documents=done, files_total=total))
 
         options: dict[str, Any] = {"compound": False, "limitmb": WRITER_LIMIT_MB}
         try:
@@ -343,7 +345,6 @@ class _Run:
                 writer.add_document(**store.record_to_doc(rec, sha1))
                 if done % 50 == 0 or done == len(docs):
                     progress(done)
-            self.progress(Progress("commit", documents=len(docs), files_total=len(docs)))
             writer.commit()
         except BaseException:
             if not writer.is_closed:

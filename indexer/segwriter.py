@@ -285,13 +285,16 @@ def write_parallel(
         # One counter a share, each written by its own child only, so none needs a lock.
         done = multiprocessing.get_context("fork").RawArray("q", max(1, len(shares)))
 
-        def write_share(share: range) -> Any:
+        def write_share(share: range) -> list[Any] | OSError:
             slot = shares.index(share)
-            child = GazetteWriter(ix, _lk=False, **writer_options)
-            for i in share:
-                child.add_document(**document(i))
-                done[slot] += 1
-            return child._finalize_segments()
+            try:
+                child = GazetteWriter(ix, _lk=False, **writer_options)
+                for i in share:
+                    child.add_document(**document(i))
+                    done[slot] += 1
+                return child._finalize_segments()
+            except OSError as exc:  # a full disk: raised again in the parent, as it is
+                return OSError(exc.errno, exc.strerror or str(exc))
 
         segments: dict[int, list[Any]] = {}
 
@@ -305,6 +308,8 @@ def write_parallel(
         for share, result in results:
             if isinstance(result, WorkerFailure):
                 raise StoreError(f"a writer process failed: {result.reason}")
+            if isinstance(result, OSError):
+                raise result
             segments[share.start] = result
         writer._close_segment()
         writer._commit_toc([seg for start in sorted(segments) for seg in segments[start]])

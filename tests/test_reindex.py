@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from whoosh import index as whoosh_index
 
 from indexer import store
 from indexer.config import Config, load_config
@@ -274,3 +275,40 @@ def test_sources_outside_the_project_keep_absolute_keys(tmp_path: Path) -> None:
     again = reindex(load_config(project / "config.toml"), jobs=1)
     assert [f.error for f in again.failed] == ["no such file or folder"]
     assert again.count("removed") == 0 and again.documents == 1
+
+
+def test_parallel_rebuild_reports_progress_and_equals_a_serial_one(
+    big_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = _config(big_project)
+    reindex(config, rebuild=True, jobs=1)
+    serial = _answers(big_project)
+    monkeypatch.setattr("indexer.reindex.PARALLEL_MIN_DOCS", 10)
+    seen: list[Any] = []
+    report = reindex(config, rebuild=True, jobs=2, progress=seen.append)
+    assert report.documents == 156
+    writing = [p for p in seen if p.phase in ("write", "commit")]
+    assert writing and writing[-1].phase == "commit" and writing[-1].documents == 156
+    assert [p.documents for p in writing] == sorted(p.documents for p in writing)
+    assert _answers(big_project) == serial
+    with whoosh_index.open_dir(str(config.index.path)).reader() as reader:
+        assert len(reader.leaf_readers()) == 2
+
+
+def test_full_disk_in_a_parallel_rebuild_leaves_the_live_index(
+    big_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = _config(big_project)
+    reindex(config, jobs=1)
+    before = _answers(big_project)
+    monkeypatch.setattr("indexer.reindex.PARALLEL_MIN_DOCS", 10)
+
+    def no_space(self: Any) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr("indexer.segwriter.GazetteWriter._finalize_segments", no_space)
+    with pytest.raises(StoreError, match="No space left on device; the previous index is"):
+        reindex(config, rebuild=True, jobs=2)
+    monkeypatch.undo()
+    assert _answers(big_project) == before
+    assert len(list(store.Layout(config.index.path).gens.iterdir())) == 1
