@@ -4,7 +4,7 @@
 
 Runs ``reindex(rebuild=True, jobs=1)`` on a fresh project under ``bench/work`` and prints the
 functions with the most time of their own, then by cumulative time. One process, so the profile
-sees the analysis and the posting writer that ``--jobs 2`` runs in Whoosh's sub-processes.
+sees the analysis and the segment writing that ``--jobs 2`` runs in forked writer processes.
 """
 
 from __future__ import annotations
