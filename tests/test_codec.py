@@ -38,3 +38,24 @@ def test_same_terms_postings_and_statistics_as_w3(tmp_path: Path) -> None:
         name: sum(f.stat().st_size for f in (tmp_path / name).iterdir()) for name in ("ours", "w3")
     }
     assert size["ours"] < size["w3"]
+
+
+def test_lists_over_several_blocks_read_back_whole(tmp_path: Path) -> None:
+    """Blocks of 20 postings: lists span many blocks, read by Whoosh's matcher and by the
+    evaluator's block reader alike."""
+    from searchapp.evaluate import _postings
+    from tests.helpers import postings
+
+    lines = LAWS_SAMPLE.read_text(encoding="utf-8").splitlines()[:80]
+    records = [Record.from_dict(json.loads(line)) for line in lines]
+    ours = build(tmp_path / "ours", GazetteCodec(blocklimit=20), records)
+    theirs = build(tmp_path / "w3", W3Codec(), records)
+    assert_same_index(ours, theirs)
+    with ours.reader() as reader:
+        long_lists = [t for t in reader.all_terms() if reader.doc_frequency(*t) > 45]
+        assert len(long_lists) > 50
+        for fieldname, btext in long_lists:
+            ids, weights = _postings(reader.postings(fieldname, btext))
+            assert list(zip(ids, map(float, weights), strict=True)) == postings(
+                reader, fieldname, btext
+            )
