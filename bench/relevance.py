@@ -143,6 +143,7 @@ def _ours(records: list[Record], where: str) -> Callable[[dict[str, Any]], list[
     from whoosh import index
     from whoosh.fields import ID, KEYWORD, Schema
 
+    from indexer.segwriter import GazetteWriter
     from searchapp.query import parse_query, recency_boost, weighting
 
     schema = Schema(  # mirrors indexer.store.make_schema's searchable fields
@@ -158,7 +159,7 @@ def _ours(records: list[Record], where: str) -> Callable[[dict[str, Any]], list[
         **text_fields(collect_terms(records)),
     )
     ix = index.create_in(where, schema)
-    with ix.writer(limitmb=256) as writer:
+    with GazetteWriter(ix, compound=False) as writer:  # the product's writer and codec
         for rec in records:
             num = parse_doc_number(rec.doc_number) if rec.doc_number else None
             writer.add_document(
