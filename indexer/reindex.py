@@ -29,7 +29,7 @@ from indexer.workers import WorkerFailure, cpu_count, run_isolated
 
 Status = Literal["added", "changed", "unchanged", "removed", "failed"]
 STATUSES: tuple[Status, ...] = ("added", "changed", "unchanged", "removed", "failed")
-WRITER_LIMIT_MB = 256  # postings a writer process holds before it writes a segment out
+WRITER_LIMIT_MB = 256  # MB of postings a writer process holds before it writes a segment out
 # Below this many documents a rebuild is written by one process: each writer process loads the
 # segmenter's dictionary and writes its own segment, which costs more than it saves.
 PARALLEL_MIN_DOCS = 200

@@ -20,9 +20,9 @@ from typing import Any, TypeVar
 from indexer.lock import die_with_parent
 
 T = TypeVar("T")
+R = TypeVar("R")
 _WAIT_TICK = 0.5  # seconds between on_wait calls
 _WAIT_MAX = 3600.0  # longest single wait when children have no deadline
-R = TypeVar("R")
 
 
 class WorkerFailure(Exception):
