@@ -176,3 +176,18 @@ def assert_same_index(ours: Any, theirs: Any) -> None:
             ), (fieldname, btext)
             assert (ta.min_length(), ta.max_length()) == (tb.min_length(), tb.max_length())
             assert postings(a, fieldname, btext) == postings(b, fieldname, btext)
+
+
+def ram_storage() -> Any:
+    """A Whoosh RamStorage whose writers keep their temporary files apart.
+
+    Whoosh puts every RamStorage writer's temporary files in one folder, ``/tmp/MAIN.tmp``, and
+    a writer deletes it when it finishes, so writers in two test processes break each other.
+    """
+    from whoosh.filedb.filestore import RamStorage
+
+    class PrivateTempRamStorage(RamStorage):  # type: ignore[misc]
+        def temp_storage(self, name: str | None = None) -> Any:
+            return super().temp_storage(None)  # None: a random folder name
+
+    return PrivateTempRamStorage()

@@ -9,12 +9,12 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from whoosh.fields import ID, Schema
-from whoosh.filedb.filestore import RamStorage
 from whoosh.scoring import BM25F
 
 from indexer.analysis import text_fields
 from indexer.docnum import parse_doc_number
 from searchapp.query import ALLOWED_FIELDS, MAX_QUERY_CHARS, parse_query, recency_boost, weighting
+from tests.helpers import ram_storage
 
 DOCS = [
     ("a", "吕梁市离石区人民政府关于印发推行政府法律顾问制度工作方案的通知", "离政发〔2024〕8号",
@@ -41,7 +41,7 @@ def ix() -> Any:
         date=ID(stored=True),
         **text_fields(("离石区",)),
     )
-    index = RamStorage().create_index(schema)
+    index = ram_storage().create_index(schema)
     with index.writer() as w:
         for doc_id, title, number, body in DOCS:
             parsed = parse_doc_number(number)
@@ -215,7 +215,7 @@ def test_adjacent_phrase_matches_exactly_what_whooshs_phrase_matches(
     from searchapp.query import AdjacentPhrase
 
     schema = Schema(id=ID(stored=True), text=TEXT(analyzer=bigram_analyzer()))
-    ix = RamStorage().create_index(schema)
+    ix = ram_storage().create_index(schema)
     with ix.writer() as w:
         for n, doc in enumerate(docs):
             w.add_document(id=str(n), text=doc)
@@ -251,7 +251,7 @@ def test_phrase_keys_match_what_a_positional_phrase_matches(docs: list[str], phr
         pos=TEXT(analyzer=bigram_analyzer()),
         key=KeyedText(analyzer=bigram_analyzer()),
     )
-    ix = RamStorage().create_index(schema)
+    ix = ram_storage().create_index(schema)
     with ix.writer() as w:
         for n, doc in enumerate(docs):
             w.add_document(id=str(n), pos=doc, key=doc)
