@@ -57,20 +57,13 @@ class TermPool:
             self.fieldnames.add(fieldname)
         get = terms.get
         self.postings += len(counts)
-        if boost == 1.0:
-            for term, n in counts.items():
-                postings = get(term)
-                if postings is None:
-                    terms[term] = [docnum, n]
-                else:
-                    postings += (docnum, n)
-        else:
-            for term, n in counts.items():
-                postings = get(term)
-                if postings is None:
-                    terms[term] = [docnum, n * boost]
-                else:
-                    postings += (docnum, n * boost)
+        weighted = counts.items() if boost == 1.0 else ((t, n * boost) for t, n in counts.items())
+        for term, weight in weighted:
+            postings = get(term)
+            if postings is None:
+                terms[term] = [docnum, weight]
+            else:
+                postings += (docnum, weight)
 
     def add(self, item: tuple[str, bytes, int, float, bytes | None]) -> None:
         """One posting as Whoosh's pool takes it: ``(fieldname, btext, docnum, weight, value)``."""
