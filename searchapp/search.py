@@ -127,6 +127,15 @@ class SearchResult:
         return data
 
 
+def _within(searcher: Any, query: Any, budget: Budget) -> dict[int, float]:
+    """``query``'s matches and scores, or none once the budget has run out (``budget.check``
+    records that, for the page's "results incomplete" notice)."""
+    try:
+        return evaluate(searcher, query, budget.check)
+    except Expired:
+        return {}
+
+
 def _column(columns: Columns, facet: str) -> list[str]:
     values: list[str] = getattr(columns, facet)
     return values
@@ -207,15 +216,12 @@ class Searcher:
         return parse_query(request.q, mode=mode or request.mode, scope=request.scope, schema=schema)
 
     def _matching(
-        self, parsed: Any, searcher: Any, visible: frozenset[int], budget: Budget
+        self, query: Any, searcher: Any, visible: frozenset[int], budget: Budget
     ) -> set[int]:
-        if parsed.query is None:
+        """The visible documents ``query`` matches (all visible ones for no query)."""
+        if query is None:
             return set(visible)
-        try:
-            matches = evaluate(searcher, parsed.query, budget.check)
-        except Expired:
-            return set()
-        return {n for n in matches if n in visible}
+        return {n for n in _within(searcher, query, budget) if n in visible}
 
     def _evaluate(
         self, request: SearchRequest, parsed: Any, snap: Any, searcher: Any, budget: Budget
@@ -227,11 +233,7 @@ class Searcher:
             return cached
         from searchapp.query import recency_boost
 
-        try:
-            matches = evaluate(searcher, parsed.query, budget.check)
-        except Expired:
-            budget.expired = True
-            matches = {}
+        matches = _within(searcher, parsed.query, budget)
         visible = snap.columns.visible(self.staff)
         dates = snap.columns.date
         scores = {
@@ -381,11 +383,7 @@ class Searcher:
         visible = columns.visible(self.staff)
         hint = ZeroHint()
         for term, query in parsed.term_queries:
-            try:
-                count = sum(1 for n in evaluate(searcher, query, budget.check) if n in visible)
-            except Expired:
-                count = 0
-            hint.terms.append((term, count))
+            hint.terms.append((term, len(self._matching(query, searcher, visible, budget))))
         for facet in FACETS:
             for value in request.selected(facet):
                 without = request.with_changes(
@@ -404,7 +402,7 @@ class Searcher:
         if request.q:
             other = "exact" if request.mode == "words" else "words"
             other_parsed = self._parse(request, searcher.schema, mode=other)
-            other_base = self._matching(other_parsed, searcher, visible, budget)
+            other_base = self._matching(other_parsed.query, searcher, visible, budget)
             hint.other_mode = other
             hint.other_mode_total = len(self._filtered(other_base, columns, request))
         return hint
