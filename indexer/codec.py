@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import struct
 from array import array
-from itertools import chain, groupby
-from operator import itemgetter, sub
+from itertools import chain
+from operator import sub
 from pickle import dumps
 from typing import Any
 from zlib import crc32
 
-from whoosh.codec.base import OutOfOrderError
 from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3PostingsWriter, W3TermInfo
 from whoosh.filedb.filetables import HashWriter, OrderedHashWriter
 from whoosh.system import pack_ushort
@@ -153,24 +152,6 @@ def _compact(weights: Any) -> tuple[Any, ...]:
     return tuple(int(w) if w.is_integer() else w for w in weights)
 
 
-class _CachedLengths:
-    """A document's field length read once, not once per posting (Whoosh reads the length
-    column for every posting it writes: a tenth of indexing time)."""
-
-    def __init__(self, lengths: Any) -> None:
-        self._read = lengths.doc_field_length
-        self._fields: dict[str, dict[int, int]] = {}
-
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
-        known = self._fields.get(fieldname)
-        if known is None:
-            known = self._fields[fieldname] = {}
-        length = known.get(docnum)
-        if length is None:
-            length = known[docnum] = self._read(docnum, fieldname)
-        return length
-
-
 class _FieldWriter(W3FieldWriter):  # type: ignore[misc]
     def __init__(self, codec: Any, storage: Any, segment: Any) -> None:
         # W3FieldWriter's, with a faster writer of the same term dictionary format.
@@ -183,37 +164,6 @@ class _FieldWriter(W3FieldWriter):  # type: ignore[misc]
         self._postwriter: Any = None
         self._infield = False
         self.is_closed = False
-
-    def add_postings(self, schema: Any, lengths: Any, items: Any) -> None:
-        """Write sorted ``(fieldname, btext, docnum, weight, value)`` postings, a term at a time
-        (Whoosh's own loop makes several calls and checks for every posting)."""
-        cached = _CachedLengths(lengths) if lengths else None
-        lastfn: str | None = None
-        last: tuple[str, bytes] | None = None
-        for (fieldname, btext), group in groupby(items, key=itemgetter(0, 1)):
-            if last is not None and (fieldname, btext) <= last:
-                raise OutOfOrderError(f"postings out of order: {last!r} .. {(fieldname, btext)!r}")
-            last = (fieldname, btext)
-            if fieldname != lastfn:
-                if lastfn is not None:
-                    self.finish_field()
-                self.start_field(fieldname, schema[fieldname])
-                lastfn = fieldname
-            ids: list[int] = []
-            weights: list[float] = []
-            values: list[bytes] = []
-            for _, _, docnum, weight, value in group:
-                if docnum == -1:  # Whoosh's marker for spelling words; none are indexed here
-                    continue
-                ids.append(docnum)
-                weights.append(weight)
-                values.append(value or b"")
-            if not ids:
-                continue
-            dfl = cached.doc_field_length if cached else (lambda d, f: 0)
-            self._add_term(btext, ids, weights, values, [dfl(d, fieldname) for d in ids])
-        if lastfn is not None:
-            self.finish_field()
 
     def add_grouped(self, schema: Any, lengths: Any, doc_count: int, fields: Any) -> None:
         """Write postings already grouped by term: ``(fieldname, terms)`` in field name order,
