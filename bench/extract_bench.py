@@ -22,8 +22,8 @@ sys.path.insert(0, str(ROOT))
 
 from pdfminer.high_level import extract_text  # noqa: E402
 
-from indexer.extract import load_pages  # noqa: E402
-from indexer.metadata import build_records  # noqa: E402
+from indexer.extract.pages import load_pages  # noqa: E402
+from indexer.metadata.assemble import build_records  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "pdf"
 DEFAULT = ("beijing-jxj-govcloud-2018.pdf", "guowuyuan-gazette-1954-01.pdf")

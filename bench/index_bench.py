@@ -74,7 +74,7 @@ def run_textbook(source: Path, work: Path) -> dict[str, Any]:
 
 def run_ours(source: Path, work: Path, jobs: int) -> dict[str, Any]:
     from indexer.config import load_config
-    from indexer.reindex import reindex
+    from indexer.index.reindex import reindex
 
     project = work / "ours"
     config = load_config(write_project(project, source))

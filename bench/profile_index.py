@@ -29,7 +29,7 @@ def main() -> None:
     shutil.rmtree(project, ignore_errors=True)
 
     from indexer.config import load_config
-    from indexer.reindex import reindex
+    from indexer.index.reindex import reindex
 
     config = load_config(write_project(project, source))
     profile = cProfile.Profile()

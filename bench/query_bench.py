@@ -44,7 +44,7 @@ def queries(records: list[dict[str, Any]], fragments: int, seed: int = 7) -> lis
 def ours_project(source: Path) -> Path:
     from indexer.config import load_config
     from indexer.errors import AnalysisMismatchError
-    from indexer.reindex import reindex
+    from indexer.index.reindex import reindex
 
     project = WORK / f"query-{source.stem}"
     config = load_config(write_project(project, source))

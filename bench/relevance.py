@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from indexer.analysis import collect_terms, normalise, text_fields  # noqa: E402
-from indexer.docnum import canonical_doc_number, parse_doc_number  # noqa: E402
+from indexer.recognise.docnum import canonical_doc_number, parse_doc_number  # noqa: E402
 from indexer.records import Record, assign_ids, make_id  # noqa: E402
 
 CORPUS = Path("/work/shared/corpus")
@@ -53,13 +53,13 @@ TOP = 10
 def gazette_records(path: Path = SEED) -> tuple[list[Record], str]:
     """Records of one gazette issue, from the extraction pipeline when it is available."""
     try:
-        from indexer.extract import load_pages  # type: ignore[attr-defined]
-        from indexer.metadata import build_records  # type: ignore[import-not-found]
+        from indexer.extract.pages import load_pages  # type: ignore[attr-defined]
+        from indexer.metadata.assemble import build_records  # type: ignore[import-not-found]
     except ImportError:
         return fallback_gazette_records(path), "fallback"
     records = list(build_records(load_pages(path), path.name))
     assign_ids(records, path.stem)  # build_records leaves ids to the caller
-    return records, "indexer.metadata"
+    return records, "indexer.metadata.assemble"
 
 
 _DOCNUM_LINE = re.compile(r"^[\u4e00-\u9fff]{2,8}〔\d{4}〕\d{1,4}号$")
@@ -67,8 +67,9 @@ _DATE_LINE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
 
 
 def fallback_gazette_records(path: Path = SEED) -> list[Record]:
-    """TEMPORARY FALLBACK until ``indexer.metadata.build_records`` exists: one record per 文号
-    line of the seed text, the title from the line(s) above it, the body up to the next title.
+    """TEMPORARY FALLBACK until ``indexer.metadata.assemble.build_records`` exists: one record
+    per 文号 line of the seed text, the title from the line(s) above it, the body up to the next
+    title.
     """
     lines = path.read_text(encoding="utf-8").splitlines()
     anchors = [i for i, line in enumerate(lines) if _DOCNUM_LINE.match(line.strip())]
@@ -143,10 +144,10 @@ def _ours(records: list[Record], where: str) -> Callable[[dict[str, Any]], list[
     from whoosh import index
     from whoosh.fields import ID, KEYWORD, Schema
 
-    from indexer.segwriter import GazetteWriter
+    from indexer.index.whoosh.writer import GazetteWriter
     from searchapp.query import parse_query, recency_boost, weighting
 
-    schema = Schema(  # mirrors indexer.store.make_schema's searchable fields
+    schema = Schema(  # mirrors indexer.index.store.make_schema's searchable fields
         id=ID(stored=True, unique=True),
         doc_number=ID(stored=True),
         doc_series=ID,

@@ -179,7 +179,7 @@ def index_command(
     paths: tuple[Path, ...], rebuild: bool, jobs: int | None, internal: bool, as_json: bool
 ) -> None:
     """Index .pdf, .txt and .jsonl files or folders (default: [sources] in config)."""
-    from indexer.reindex import reindex
+    from indexer.index.reindex import reindex
 
     bar = ProgressBar(enabled=not as_json and sys.stderr.isatty())
     try:
@@ -222,7 +222,7 @@ def _print_report(report: Any) -> None:
 @guarded
 def inspect_command(file: Path, as_json: bool) -> None:
     """Show how FILE splits into documents, with their metadata; the index is untouched."""
-    from indexer.sources import load_records, source_key
+    from indexer.index.sources import load_records, source_key
 
     if not file.is_file():
         raise ExtractionError(file, "no such file")
@@ -254,7 +254,7 @@ def _pad(text: str, width: int) -> str:
 @guarded
 def stats_command(as_json: bool) -> None:
     """Documents, sources and facets of the index, and how it was built."""
-    from indexer.stats import index_stats
+    from indexer.index.stats import index_stats
 
     stats = index_stats(state().config)
     if as_json:

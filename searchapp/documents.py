@@ -8,10 +8,10 @@ from typing import Any
 
 from whoosh.query import Term
 
-from indexer.docnum import canonical_doc_number, iter_doc_numbers
 from indexer.errors import NotFoundError
+from indexer.index.store import doc_to_record
+from indexer.recognise.docnum import canonical_doc_number, iter_doc_numbers
 from indexer.records import Record
-from indexer.store import doc_to_record
 from searchapp.engine import Engine
 
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from indexer import store
 from indexer.config import Config
+from indexer.index import store
 
 # Searchers per snapshot: the server's threads share them (see SearcherPool).
 POOL_SIZE = 2

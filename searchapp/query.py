@@ -33,7 +33,7 @@ from indexer.analysis import (
     phrase_needle,
     word_analyzer,
 )
-from indexer.docnum import DocNumber, iter_doc_numbers, parse_doc_number
+from indexer.recognise.docnum import DocNumber, iter_doc_numbers, parse_doc_number
 from searchapp.phrasekeys import PhraseKeys, phrase_keys
 
 MAX_QUERY_CHARS = 256

@@ -17,8 +17,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from indexer.index.store import doc_to_record
 from indexer.records import Record
-from indexer.store import doc_to_record
 from searchapp.engine import Columns, Engine
 from searchapp.evaluate import Expired, evaluate
 from searchapp.request import FACETS, SearchRequest

@@ -22,9 +22,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from indexer.config import Config, load_config
+from indexer.index.reindex import reindex
+from indexer.index.sources import load_jsonl
 from indexer.records import Record
-from indexer.reindex import reindex
-from indexer.sources import load_jsonl
 from searchapp import create_app
 from tests.helpers import LAWS_SAMPLE, ROOT, write_config, write_jsonl
 

@@ -9,9 +9,9 @@ from typing import Any
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
 
-from indexer.codec import GazetteCodec
+from indexer.index.store import make_schema, record_to_doc
+from indexer.index.whoosh.codec import GazetteCodec
 from indexer.records import Record
-from indexer.store import make_schema, record_to_doc
 from tests.helpers import LAWS_SAMPLE, assert_same_index
 
 

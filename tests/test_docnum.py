@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from indexer.docnum import (
+from indexer.recognise.docnum import (
     DOCNUM_RE,
     DocNumber,
     _docnum_matches,

@@ -11,7 +11,7 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 
 from indexer.config import load_config
-from indexer.reindex import reindex
+from indexer.index.reindex import reindex
 from searchapp.evaluate import Expired, evaluate
 from searchapp.query import parse_query, weighting
 from tests.conftest import OWN_QUERIES, relevance_queries

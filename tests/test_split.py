@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.extract import Page, text_pages
-from indexer.split import Line, flatten, is_docnum_line, split_issue
-from indexer.toc import Match, best_heading, find_toc, match_heading, norm_key, parse_entries
+from indexer.extract.pages import Page, text_pages
+from indexer.parse.contents import (
+    Match,
+    best_heading,
+    find_toc,
+    match_heading,
+    norm_key,
+    parse_entries,
+)
+from indexer.parse.split import Line, flatten, is_docnum_line, split_issue
 
 ISSUE = """某市人民政府公报
 

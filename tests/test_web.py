@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 from indexer.config import load_config, parse_config
 from indexer.errors import NotFoundError
-from indexer.reindex import reindex
+from indexer.index.reindex import reindex
 from searchapp import create_app
 from searchapp.pageview import body_blocks, page_numbers, source_fragment
 from searchapp.web import source_path

@@ -6,8 +6,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from indexer import store
 from indexer.config import Config
+from indexer.index import store
 
 
 def _dir_size(path: Path) -> int:

@@ -1,10 +1,10 @@
 """File → pages of clean text: the first stage of indexing.
 
-``.pdf`` files are read once with pdfminer.six (:mod:`indexer.pdfread`) and cleaned from the
-layout (:mod:`indexer.pdftext`); ``.txt`` files are decoded (UTF-8, BOMs, UTF-16, GB18030) and
-cleaned with the same text rules (:mod:`indexer.textclean`). Either way each page loses its
-running header, footer and page number, spaces between Chinese characters, Private Use Area
-glyphs and line breaks inside sentences.
+``.pdf`` files are read once with pdfminer.six (:mod:`indexer.extract.pdfread`) and cleaned
+from the layout (:mod:`indexer.extract.pdftext`); ``.txt`` files are decoded (UTF-8, BOMs, UTF-16,
+GB18030) and cleaned with the same text rules (:mod:`indexer.extract.textclean`). Either way
+each page loses its running header, footer and page number, spaces between Chinese characters,
+Private Use Area glyphs and line breaks inside sentences.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from indexer.errors import ExtractionError
-from indexer.pdfread import read_pdf
-from indexer.pdftext import pdf_pages_text
-from indexer.textclean import (
+from indexer.extract.pdfread import read_pdf
+from indexer.extract.pdftext import pdf_pages_text
+from indexer.extract.textclean import (
     clean_line,
     edge_key,
     join_text_lines,

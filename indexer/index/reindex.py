@@ -3,8 +3,8 @@
 Incremental by content hash: unchanged files are skipped, changed files replace their documents,
 files gone from the scanned sources lose theirs. A rebuild (``--rebuild``, or no index yet, or the
 first build) writes a new generation beside the live one and swaps it in atomically (see
-:mod:`indexer.store`). One writer at a time (see :mod:`indexer.lock`). A bad file never stops the
-run: it is reported with its reason and the documents it had before are kept.
+:mod:`indexer.index.store`). One writer at a time (see :mod:`indexer.lock`). A bad file never
+stops the run: it is reported with its reason and the documents it had before are kept.
 """
 
 from __future__ import annotations
@@ -18,13 +18,13 @@ from typing import Any, Literal
 
 from whoosh import index as whoosh_index
 
-from indexer import store
 from indexer.config import Config, IndexConfig
 from indexer.errors import ExtractionError, StoreError
+from indexer.index import store
+from indexer.index.sources import SourceFile, file_hash, iter_source_files, load_records
+from indexer.index.whoosh.writer import GazetteWriter, write_parallel
 from indexer.lock import WriterLock
 from indexer.records import Record
-from indexer.segwriter import GazetteWriter, write_parallel
-from indexer.sources import SourceFile, file_hash, iter_source_files, load_records
 from indexer.workers import WorkerFailure, cpu_count, run_isolated
 
 Status = Literal["added", "changed", "unchanged", "removed", "failed"]
@@ -294,8 +294,8 @@ class _Run:
         """Delete the given sources' documents and add the loaded ones, in one commit.
 
         ``parallel`` (rebuilds only) analyses and writes in ``jobs`` processes, each writing
-        its own segment (see :func:`indexer.segwriter.write_parallel`). Segments are written as
-        separate files, not one compound file: Whoosh reads a compound file's terms and
+        its own segment (see :func:`indexer.index.whoosh.writer.write_parallel`). Segments are
+        written as separate files, not one compound file: Whoosh reads a compound file's terms and
         postings into a private copy for every searcher it opens (85 MB a searcher for the
         3,423 laws).
         """

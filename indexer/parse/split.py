@@ -16,11 +16,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
-from indexer.anchors import find_starts, single_start
-from indexer.docinfo import is_org, title_issuers
-from indexer.lines import Line, PageLike, Start, closing_line, flatten, is_docnum_line
-from indexer.textclean import page_number
-from indexer.toc import Match, Toc, TocEntry, best_heading, find_toc, norm_key
+from indexer.extract.textclean import page_number
+from indexer.parse.contents import Match, Toc, TocEntry, best_heading, find_toc, norm_key
+from indexer.parse.lines import Line, PageLike, Start, closing_line, flatten, is_docnum_line
+from indexer.parse.starts import find_starts, single_start
+from indexer.recognise.docinfo import is_org, title_issuers
 
 __all__ = ["Block", "Issue", "Line", "PageLike", "flatten", "is_docnum_line", "split_issue"]
 
@@ -58,7 +58,7 @@ class Issue:
 def split_issue(pages: Sequence[PageLike]) -> Issue:
     """Split the pages of one file into document blocks (see the module docstring).
 
-    >>> from indexer.extract import text_pages
+    >>> from indexer.extract.pages import text_pages
     >>> parts = ["某县政府关于甲事的通知", "某政发〔2024〕1号", "正文。", "某县政府关于乙事的通知"]
     >>> issue = split_issue(text_pages("\\n\\n".join([*parts, "某政发〔2024〕2号"])))
     >>> [b.title for b in issue.blocks]

@@ -12,8 +12,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from indexer.pdfread import RawPage, Row
-from indexer.textclean import (
+from indexer.extract.pdfread import RawPage, Row
+from indexer.extract.textclean import (
     TOC_TAIL,
     clean_line,
     edge_key,

@@ -14,22 +14,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from indexer.body import attachment_list, enclosed_title, label_enclosed, label_lines, render
-from indexer.dates import chinese_year, iter_dates, parse_date, parse_date_line
-from indexer.docinfo import doc_type, is_org, split_orgs, title_issuers
-from indexer.docnum import (
+from indexer.errors import ExtractionError
+from indexer.extract.textclean import collapse_spaces
+from indexer.parse.body import attachment_list, enclosed_title, label_enclosed, label_lines, render
+from indexer.parse.split import Block, Issue, Line, PageLike, is_docnum_line, split_issue
+from indexer.recognise.dates import chinese_year, iter_dates, parse_date, parse_date_line
+from indexer.recognise.docinfo import doc_type, is_org, split_orgs, title_issuers
+from indexer.recognise.docnum import (
     canonical_doc_number,
     find_doc_numbers,
     iter_doc_numbers,
     parse_doc_number,
 )
-from indexer.errors import ExtractionError
 from indexer.records import Record
-from indexer.split import Block, Issue, Line, PageLike, is_docnum_line, split_issue
-from indexer.textclean import collapse_spaces
 
 if TYPE_CHECKING:
-    from indexer.extract import Page
+    from indexer.extract.pages import Page
 
 _ISSUE_NO = re.compile(
     r"(?P<y>(?:19|20)\d\d|[〇零○一二三四五六七八九]{4})\s*年\s*第\s*(?P<n>[\d一二三四五六七八九十百]+)\s*(?P<k>[期号])"
@@ -61,7 +61,7 @@ def build_records(pages: list[Page], source: str) -> list[Record]:
     ``id`` is left empty and ``visibility`` public: the caller assigns both. Raises
     :class:`ExtractionError` when no document with text is found.
 
-    >>> from indexer.extract import text_pages
+    >>> from indexer.extract.pages import text_pages
     >>> parts = ["某县人民政府关于检查的通知", "某政发〔2024〕3号", "请认真检查。", "某县人民政府"]
     >>> rec = build_records(text_pages("\\n\\n".join([*parts, "二〇二四年三月五日"])), "a.txt")[0]
     >>> rec.doc_number, rec.issuer, rec.doc_type, rec.date

@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from indexer.dates import parse_date_line
-from indexer.docinfo import is_org
-from indexer.lines import Line
-from indexer.textclean import collapse_spaces, ends_sentence, starts_item
-from indexer.toc import norm_key
+from indexer.extract.textclean import collapse_spaces, ends_sentence, starts_item
+from indexer.parse.contents import norm_key
+from indexer.parse.lines import Line
+from indexer.recognise.dates import parse_date_line
+from indexer.recognise.docinfo import is_org
 
 _LIST_HEAD = re.compile(r"^[-•·*\s]*附\s*件\s*[:：]\s*(?P<rest>.*)$")
 _ITEM_NO = re.compile(

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from indexer.docnum import canonical_doc_number, find_doc_numbers
 from indexer.errors import ExtractionError
+from indexer.recognise.docnum import canonical_doc_number, find_doc_numbers
 from indexer.records import LIST_FIELDS, TEXT_FIELDS, VISIBILITIES, Record, assign_ids
 
 SUFFIXES = (".pdf", ".txt", ".jsonl")
@@ -145,8 +145,8 @@ def load_records(path: Path, key: str, visibility: str = "public") -> list[Recor
         if suffix == ".jsonl":
             records = load_jsonl(path)
         elif suffix in (".pdf", ".txt"):
-            from indexer.extract import load_pages
-            from indexer.metadata import build_records
+            from indexer.extract.pages import load_pages
+            from indexer.metadata.assemble import build_records
 
             records = build_records(load_pages(path), key)
         else:

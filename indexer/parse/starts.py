@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from indexer.dates import parse_date_line
-from indexer.docinfo import is_org, looks_like_title, title_issuers
-from indexer.lines import Line, Start, closing_line, is_docnum_line
-from indexer.textclean import page_number, starts_item
-from indexer.toc import norm_key
+from indexer.extract.textclean import page_number, starts_item
+from indexer.parse.contents import norm_key
+from indexer.parse.lines import Line, Start, closing_line, is_docnum_line
+from indexer.recognise.dates import parse_date_line
+from indexer.recognise.docinfo import is_org, looks_like_title, title_issuers
 
 _MADE_BY = re.compile(r"^[^，。；：]{2,30}(?:制定|发布|颁布)$")
 _SALUTATION = re.compile(r"^[^，。；:：]{2,80}[:：]$")

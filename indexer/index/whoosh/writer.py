@@ -22,8 +22,8 @@ from typing import Any
 from whoosh.writing import SegmentWriter
 
 from indexer.analysis import FastText
-from indexer.codec import GazetteCodec
 from indexer.errors import StoreError
+from indexer.index.whoosh.codec import GazetteCodec
 from indexer.workers import WorkerFailure, run_isolated
 
 Postings = list[Any]  # docnum, weight, docnum, weight, … in docnum order
@@ -83,7 +83,7 @@ class TermPool:
 
     def grouped(self) -> Iterator[tuple[str, Iterator[tuple[bytes, Postings, dict[int, bytes]]]]]:
         """``(fieldname, terms)`` in field order, each field's ``(btext, postings, values)`` in
-        term order: what :meth:`indexer.codec.GazetteCodec` field writers take."""
+        term order: what :meth:`indexer.index.whoosh.codec.GazetteCodec` field writers take."""
         for fieldname in sorted(self.fieldnames):
             yield fieldname, self._field_terms(fieldname)
 

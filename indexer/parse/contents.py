@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from indexer.docinfo import is_org
-from indexer.docnum import canonical_doc_number
-from indexer.textclean import collapse_spaces
+from indexer.extract.textclean import collapse_spaces
+from indexer.recognise.docinfo import is_org
+from indexer.recognise.docnum import canonical_doc_number
 
 _TOC_HEADER = re.compile(r"^(?:本期)?目\s*[录次錄]$|^CONTENTS$", re.IGNORECASE)
 _SECTION = re.compile(r"^[【〖\[［]\s*(?P<name>[^】〗\]］]{2,20})\s*[】〗\]］]$")

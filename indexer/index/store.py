@@ -25,8 +25,8 @@ from typing import Any
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, KEYWORD, STORED, Schema
 
-from indexer.docnum import parse_doc_number
 from indexer.errors import AnalysisMismatchError, IndexMissingError, StoreError
+from indexer.recognise.docnum import parse_doc_number
 from indexer.records import Record
 
 FORMAT_VERSION = 3  # 2: body bigrams without positions, phrase keys in a column; 3: titles too

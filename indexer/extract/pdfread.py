@@ -36,7 +36,7 @@ from pdfminer.pdftypes import resolve1
 from pdfminer.psexceptions import PSEOF
 
 from indexer.errors import ExtractionError
-from indexer.pdftables import Row, Rule, TextLine, rule_edges, table_rows
+from indexer.extract.pdftables import Row, Rule, TextLine, rule_edges, table_rows
 
 __all__ = ["MAX_CHARS_PER_PAGE", "MAX_PAGES", "RawPage", "Row", "read_pdf"]
 

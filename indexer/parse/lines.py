@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from indexer.dates import parse_date_line
-from indexer.docnum import iter_doc_numbers
-from indexer.toc import TocEntry
+from indexer.parse.contents import TocEntry
+from indexer.recognise.dates import parse_date_line
+from indexer.recognise.docnum import iter_doc_numbers
 
 _NOISE = re.compile(r"^(?:扫码|扫一扫|微信扫)\S{0,6}$")
 _DOCNUM_ONLY = re.compile(r"^[(（]?[\w〔〕\[\]（）()【】 ]{2,30}号[)）]?$")
@@ -22,7 +22,7 @@ Start = tuple[int, int, TocEntry | None]  # line index, title span, contents ent
 
 
 class PageLike(Protocol):
-    """What splitting needs of a page; :class:`indexer.extract.Page` is one."""
+    """What splitting needs of a page; :class:`indexer.extract.pages.Page` is one."""
 
     @property
     def number(self) -> int | None: ...
@@ -44,7 +44,7 @@ class Line:
 def flatten(pages: Sequence[PageLike]) -> list[Line]:
     """The lines of all pages in order; QR-code captions (扫码咨询) are left out.
 
-    >>> from indexer.extract import Page
+    >>> from indexer.extract.pages import Page
     >>> flatten([Page(1, "某县人民政府\\n关于检查的通知\\n\\n扫码咨询", 3, True)])
     [Line(text='某县人民政府', page=0, para=True), Line(text='关于检查的通知', page=0, para=False)]
     """
