@@ -6,8 +6,8 @@
 Builds three indexes over the same records in temporary directories and prints MRR@10,
 success@1, success@3 and the misses by kind for each:
 
-* ``ours``      our analyzers (jieba words + CJK bigrams), :func:`searchapp.query.parse_query`,
-                BM25F from :func:`searchapp.query.weighting` and the recency tie-breaker;
+* ``ours``      our analyzers (jieba words + CJK bigrams), :func:`searchapp.querybuild.parse_query`,
+                BM25F from :func:`searchapp.ranking.weighting` and the recency tie-breaker;
 * ``textbook``  ``jieba.analyse.ChineseAnalyzer`` on title and body, Whoosh's default parser;
 * ``bigram``    Whoosh's ``NgramTokenizer(2)`` on title and body, Whoosh's default parser.
 
@@ -39,7 +39,7 @@ from indexer.analysis import collect_terms, normalise, text_fields  # noqa: E402
 from indexer.recognise.docnum import canonical_doc_number, parse_doc_number  # noqa: E402
 from indexer.records import Record, assign_ids, make_id  # noqa: E402
 
-CORPUS = Path("/work/shared/corpus")
+CORPUS = ROOT.parent / "shared" / "corpus"
 SEED = CORPUS / "seed" / "lishi-gazette-2024-1.txt"
 LAWS = CORPUS / "laws-sample.jsonl"
 DEFAULT_QUERIES = ROOT / "tests" / "data" / "queries.json"
@@ -145,7 +145,8 @@ def _ours(records: list[Record], where: str) -> Callable[[dict[str, Any]], list[
     from whoosh.fields import ID, KEYWORD, Schema
 
     from indexer.index.whoosh.writer import GazetteWriter
-    from searchapp.query import parse_query, recency_boost, weighting
+    from searchapp.querybuild import parse_query
+    from searchapp.ranking import recency_boost, weighting
 
     schema = Schema(  # mirrors indexer.index.store.make_schema's searchable fields
         id=ID(stored=True, unique=True),

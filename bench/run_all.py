@@ -18,11 +18,12 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="small corpora and short runs")
     args = ap.parse_args()
     quick = ["--docs", "300"] if args.quick else []
+    web = ["--seconds", "10" if args.quick else "60", "--textbook", "--during-rebuild"]
     steps = [
         ["extract_bench.py"],
         ["index_bench.py", *quick],
         ["query_bench.py", *quick, *(["--fragments", "50"] if args.quick else [])],
-        ["web_bench.py", *quick, "--seconds", "10" if args.quick else "60", "--textbook"],
+        ["web_bench.py", *quick, *web],
         ["relevance.py"],
     ]
     failed = 0

@@ -1,10 +1,12 @@
 """Web load: N concurrent clients against ``gazette serve`` on 127.0.0.1 for a bounded time.
 
     python bench/web_bench.py [--docs N] [--clients 8] [--seconds 60] [--textbook]
+                              [--during-rebuild]
 
 Reports requests/s, latency percentiles and errors; with ``--textbook`` the same load runs
-against a minimal Flask app doing the textbook recipe, served by the same server (waitress).
-Only loopback addresses are used; the clients stop by themselves after ``--seconds``.
+against a minimal Flask app doing the textbook recipe, served by the same server (waitress);
+with ``--during-rebuild`` it runs again while ``gazette index --rebuild`` replaces the served
+index. Only loopback addresses are used; the clients stop by themselves after ``--seconds``.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import sys
 import threading
 import time
 import urllib.parse
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +48,15 @@ def wait_ready(port: int, path: str, timeout: float = 120) -> None:
     raise SystemExit(f"server on port {port} did not become ready")
 
 
-def load_run(port: int, qs: list[str], clients: int, seconds: float) -> dict[str, Any]:
+def load_run(
+    port: int,
+    qs: list[str],
+    clients: int,
+    seconds: float,
+    going: Callable[[], bool] = lambda: True,
+) -> dict[str, Any]:
+    """``clients`` threads asking the queries in turn for ``seconds`` (or until ``going`` turns
+    false)."""
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
@@ -56,7 +67,7 @@ def load_run(port: int, qs: list[str], clients: int, seconds: float) -> dict[str
         i = n
         mine: list[float] = []
         bad = 0
-        while time.monotonic() < stop:
+        while time.monotonic() < stop and going():
             q = qs[i % len(qs)]
             i += clients
             start = time.perf_counter()
@@ -167,6 +178,39 @@ def measure(
     return row
 
 
+def measure_during_rebuild(
+    project: Path, qs: list[str], args: argparse.Namespace
+) -> dict[str, Any]:
+    """The load again, while ``gazette index --rebuild`` replaces the index being served: what
+    readers see of a rebuild (requests/s, latency, errors) and the rebuild's own time under
+    load. The clients stop when the rebuild ends or after ``--seconds``, whichever is first."""
+    port = free_port()
+    server = serve_ours(project, port, args.workers)
+    try:
+        wait_ready(port, "/healthz")
+        load_run(port, qs[:50], args.clients, min(5.0, args.seconds))  # warm-up
+        started = time.monotonic()
+        rebuild = subprocess.Popen(
+            [sys.executable, "-m", "searchapp", "--config", str(project / "config.toml"),
+             "index", "--rebuild"],
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        row = load_run(port, qs, args.clients, args.seconds, lambda: rebuild.poll() is None)
+        code = rebuild.wait()
+        rebuild_s = time.monotonic() - started
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return {
+        "variant": "ours, during rebuild",
+        **row,
+        "rebuild_s": round(rebuild_s, 1),
+        "rebuild_exit": code,
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--docs", type=int, default=None)
@@ -175,6 +219,9 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--textbook", action="store_true")
     ap.add_argument("--workers", type=int, default=1, help="gazette serve --workers")
+    ap.add_argument(
+        "--during-rebuild", action="store_true", help="also load it during a full rebuild"
+    )
     args = ap.parse_args()
     source = corpus(args)
     records = load(source)
@@ -186,6 +233,8 @@ def main() -> None:
         port = free_port()
         rows.append(measure(serve_textbook(source, port), port, "/healthz", qs, args, "textbook"))
         rows[0]["req_s_vs_textbook"] = round(rows[0]["req_s"] / max(rows[1]["req_s"], 1e-9), 2)
+    if args.during_rebuild:
+        rows.append(measure_during_rebuild(project, qs, args))
     print_table(
         f"web load — {args.clients} clients, {args.seconds:g} s, {len(records)} records", rows
     )

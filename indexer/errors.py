@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from indexer.names import display_name
+
 
 class GazetteError(Exception):
     """Base of every error this project raises on purpose."""
@@ -20,16 +22,21 @@ class ConfigError(GazetteError):
 class ExtractionError(GazetteError):
     """A source file could not be turned into records.
 
+    The file's name and the reason are kept as one printable line (see
+    :func:`indexer.names.display_name`): a name may hold a newline or bytes that are not UTF-8.
+
     >>> str(ExtractionError("a.pdf", "no text layer: scanned? OCR needed"))
     'a.pdf: no text layer: scanned? OCR needed'
+    >>> str(ExtractionError("公报\\n1.txt", "empty file (0 bytes)"))
+    '公报\\\\n1.txt: empty file (0 bytes)'
     """
 
     def __init__(self, path: str | Path, reason: str, page: int | None = None) -> None:
-        self.path = str(path)
-        self.reason = reason
+        self.path = display_name(path)
+        self.reason = display_name(reason)
         self.page = page
         where = f"{self.path} (page {page})" if page is not None else self.path
-        super().__init__(f"{where}: {reason}")
+        super().__init__(f"{where}: {self.reason}")
 
 
 class StoreError(GazetteError):
@@ -46,6 +53,10 @@ class IndexLockedError(StoreError):
 
 class AnalysisMismatchError(StoreError):
     """The index was built with a different segmenter or user dictionary."""
+
+
+class WhooshVersionError(StoreError):
+    """The installed Whoosh is not the version whose internals the adapter was written against."""
 
 
 class QueryError(GazetteError):

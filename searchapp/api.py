@@ -12,8 +12,9 @@ from typing import Any
 from flask import Blueprint, request
 
 from indexer.errors import QueryError
-from searchapp.web import EXPORTS, export_response
-from searchapp.webapp import search_request, services
+from searchapp.export import EXPORTS
+from searchapp.webcontext import search_request, services
+from searchapp.webexport import export_response
 
 bp = Blueprint("api", __name__)
 

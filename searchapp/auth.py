@@ -26,8 +26,10 @@ from flask import (
     url_for,
 )
 
+from indexer.config import Config
 from searchapp.staff import Throttle, read_users, verify
-from searchapp.webapp import error_response, services, wants_json
+from searchapp.webcontext import EXTENSION, services
+from searchapp.weberrors import error_response, wants_json
 
 bp = Blueprint("auth", __name__)
 OPEN_ENDPOINTS = {"auth.login", "auth.logout", "static", "api.healthz"}
@@ -49,8 +51,10 @@ def install(app: Flask) -> None:
     app.context_processor(lambda: {"csrf_token": csrf_token, "user": session.get("user")})
 
 
-def services_config(app: Flask) -> Any:
-    return app.extensions["gazette"].config
+def services_config(app: Flask) -> Config:
+    """The app's config, before any request (``install`` runs while the app is assembled)."""
+    config: Config = app.extensions[EXTENSION].config
+    return config
 
 
 def csrf_token() -> str:

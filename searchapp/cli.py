@@ -98,10 +98,9 @@ def search_command(
         raise QueryError(_CLI_NAMES.get(exc.param, exc.param), str(exc).split(": ", 1)[1]) from None
     searcher, _ = _services(staff)
     if fmt:
-        from searchapp.export import iter_csv, iter_jsonl
+        from searchapp.export import EXPORTS
 
-        chunks = (iter_csv if fmt == "csv" else iter_jsonl)(searcher.iter_all(request))
-        for chunk in chunks:
+        for chunk in EXPORTS[fmt].write(searcher.iter_all(request)):
             sys.stdout.write(chunk)
         return
     result = searcher.search(request)

@@ -17,8 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from whoosh.fields import Schema
+from whoosh.index import FileIndex
+from whoosh.reading import IndexReader
+from whoosh.searching import Searcher
+
 from indexer.config import Config
 from indexer.index import store
+from indexer.index.whoosh.reader import latest_generation
 
 # Searchers per snapshot: the server's threads share them (see SearcherPool).
 POOL_SIZE = 2
@@ -50,19 +56,19 @@ class SearcherPool:
     Python under one GIL. Requests beyond ``size`` wait for a searcher to come back.
     """
 
-    def __init__(self, ix: Any, size: int) -> None:
+    def __init__(self, ix: FileIndex, size: int) -> None:
         self.ix = ix
         self._slots = threading.BoundedSemaphore(size)
-        self._idle: list[Any] = []
+        self._idle: list[Searcher] = []
         self._lock = threading.Lock()
         self._retired = False
 
-    def acquire(self) -> Any:
+    def acquire(self) -> Searcher:
         self._slots.acquire()
         with self._lock:
             if self._idle:
                 return self._idle.pop()
-        from searchapp.query import weighting
+        from searchapp.ranking import weighting
 
         try:
             return self.ix.searcher(weighting=weighting())
@@ -70,7 +76,7 @@ class SearcherPool:
             self._slots.release()
             raise
 
-    def release(self, searcher: Any) -> None:
+    def release(self, searcher: Searcher) -> None:
         with self._lock:
             if self._retired:
                 searcher.close()
@@ -91,11 +97,11 @@ class SearcherPool:
 class Snapshot:
     """An opened generation of the index: the Whoosh index, its columns, its identity."""
 
-    ix: Any
+    ix: FileIndex
     key: tuple[str, int]
     meta: dict[str, Any]
     columns: Columns
-    schema: Any
+    schema: Schema
     pool: SearcherPool
 
 
@@ -103,7 +109,7 @@ def _text(value: Any) -> str:
     return value.decode("utf-8") if isinstance(value, bytes) else str(value or "")
 
 
-def load_columns(reader: Any) -> Columns:
+def load_columns(reader: IndexReader) -> Columns:
     """Read the column values of every live document once."""
     live = list(reader.all_doc_ids())
     size = reader.doc_count_all()
@@ -138,11 +144,8 @@ class Engine:
         gen = self.layout.current()
         if gen is None:
             return None, -1
-        from whoosh.filedb.filestore import FileStorage
-        from whoosh.index import _DEF_INDEX_NAME, TOC
-
         try:
-            return gen, int(TOC._latest_generation(FileStorage(str(gen)), _DEF_INDEX_NAME))
+            return gen, latest_generation(gen)
         except OSError:
             return gen, -1
 
@@ -163,7 +166,7 @@ class Engine:
             return self._snapshot
 
     def _open(self) -> Snapshot:
-        from indexer.analysis import read_user_dict
+        from indexer.analysis.segment import read_user_dict
 
         ix, gen, meta = store.open_live(self.layout)
         store.check_analysis(meta, read_user_dict(self.config.analysis.user_dict))
@@ -174,7 +177,7 @@ class Engine:
         return Snapshot(ix=ix, key=key, meta=meta, columns=columns, schema=ix.schema, pool=pool)
 
     @contextmanager
-    def searcher(self) -> Iterator[tuple[Snapshot, Any]]:
+    def searcher(self) -> Iterator[tuple[Snapshot, Searcher]]:
         """A searcher of the current snapshot, with the snapshot it belongs to, for one request.
 
         Use as ``with engine.searcher() as (snap, searcher):``; docnums, columns and the

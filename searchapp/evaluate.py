@@ -16,19 +16,20 @@ from array import array
 from collections import OrderedDict
 from collections.abc import Callable
 from functools import partial
-from itertools import accumulate
 from operator import add, mul, truediv
 from typing import Any
 from weakref import WeakKeyDictionary
 
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
-from whoosh.matching import FilterMatcher, ListMatcher
+from whoosh.matching import FilterMatcher
+from whoosh.reading import IndexReader
 from whoosh.scoring import BM25FScorer, WeightScorer
-from whoosh.util.numeric import byte_to_length, length_to_byte
+from whoosh.searching import Searcher
+from whoosh.util.numeric import byte_to_length
 
+from indexer.index.whoosh.reader import leaf_postings, length_bytes
+from searchapp.matchers import AdjacentPhrase
 from searchapp.phrasekeys import phrase_keys
-from searchapp.query import AdjacentPhrase
 
 Scores = dict[int, float]
 
@@ -37,7 +38,9 @@ class Expired(Exception):
     """The time budget ran out part way; the evaluation is abandoned."""
 
 
-def evaluate(searcher: Any, query: Any, alive: Callable[[], bool] = lambda: True) -> Scores:
+def evaluate(
+    searcher: Searcher, query: wq.Query, alive: Callable[[], bool] = lambda: True
+) -> Scores:
     """``{docnum: score}`` over the whole index for ``query`` (deleted documents left out).
 
     ``alive`` is called between posting lists; when it returns False, :class:`Expired` is raised.
@@ -60,13 +63,13 @@ class _Leaf:
     """Evaluation over one segment (local document numbers); ``share`` is the segment's part of
     the index's documents."""
 
-    def __init__(self, searcher: Any, alive: Callable[[], bool], share: float = 1.0) -> None:
+    def __init__(self, searcher: Searcher, alive: Callable[[], bool], share: float = 1.0) -> None:
         self.searcher = searcher
         self.reader = searcher.reader()
         self.alive = alive
         self.share = share
 
-    def run(self, q: Any) -> Scores:
+    def run(self, q: wq.Query) -> Scores:
         kind = type(q)
         if kind is wq.Term:
             return self.term(q.fieldname, q.text, q.boost)
@@ -123,7 +126,7 @@ class _Leaf:
         m = self.reader.postings(fieldname, btext, scorer=scorer)
         while isinstance(m, FilterMatcher):  # deleted documents: dropped by evaluate()
             m = m.child
-        ids, weights = _postings(m)
+        ids, weights = leaf_postings(m)
         if isinstance(scorer, BM25FScorer):
             norms = _norms(state, self.reader, fieldname, scorer.avgfl, scorer.B, scorer.K1)
             # idf * (K1 + 1) * tf / (tf + norm), computed by map() over whole lists
@@ -145,7 +148,7 @@ class _Leaf:
             found = {d: found[d] for d in keys.containing(q.needle, found)}
         return _boosted(found, q.boost)
 
-    def whoosh(self, q: Any) -> Scores:
+    def whoosh(self, q: wq.Query) -> Scores:
         """Whoosh's own matcher, one posting at a time."""
         m = q.matcher(self.searcher)
         found: Scores = {}
@@ -155,7 +158,7 @@ class _Leaf:
         return found
 
     # -- combinations ------------------------------------------------------------------------
-    def _or(self, subs: list[Any]) -> Scores:
+    def _or(self, subs: list[wq.Query]) -> Scores:
         parts = sorted((self.run(s) for s in subs), key=len, reverse=True)
         acc = parts[0]
         for part in parts[1:]:
@@ -169,7 +172,7 @@ class _Leaf:
                 acc.update(zip(fresh, map(part.__getitem__, fresh), strict=True))
         return acc
 
-    def _and(self, subs: list[Any]) -> Scores:
+    def _and(self, subs: list[wq.Query]) -> Scores:
         parts: list[Scores] = []
         for sub in subs:
             part = self.run(sub)
@@ -200,39 +203,6 @@ def _intersect(parts: list[Scores]) -> Scores:
     docs = list(common)
     columns = [list(map(part.__getitem__, docs)) for part in parts]
     return dict(zip(docs, map(sum, zip(*columns, strict=True)), strict=True))
-
-
-def _postings(m: Any) -> tuple[Any, Any]:
-    """All document numbers and weights of a posting list, read a block at a time."""
-    ids: list[int] = []
-    weights: list[float] = []
-    if isinstance(m, ListMatcher):
-        ids = list(m._ids)
-        if m._all_weights:
-            return ids, [m._all_weights] * len(ids)
-        return ids, list(m._weights) if m._weights else [1.0] * len(ids)
-    if isinstance(m, W3LeafMatcher):
-        while not m._atend:
-            data = m._data
-            if data is None:
-                m._read_data()
-                data = m._data
-            block_ids = data[0] if m._byteids else list(accumulate(data[0]))
-            ids.extend(block_ids)
-            w = data[1]
-            if w is None:
-                weights.extend([1.0] * len(block_ids))
-            elif isinstance(w, (int, float)):
-                weights.extend([float(w)] * len(block_ids))
-            else:
-                weights.extend(w)
-            m._next_block()
-        return ids, weights
-    while m.is_active():
-        ids.append(m.id())
-        weights.append(m.weight())
-        m.next()
-    return ids, weights
 
 
 class _TermCache:
@@ -279,11 +249,11 @@ class _ReaderState:
         self.norms: dict[tuple[str, float, float, float], array[float]] = {}
 
 
-_STATES: WeakKeyDictionary[Any, _ReaderState] = WeakKeyDictionary()
+_STATES: WeakKeyDictionary[IndexReader, _ReaderState] = WeakKeyDictionary()
 _STATES_LOCK = threading.Lock()
 
 
-def _state(reader: Any, share: float) -> _ReaderState:
+def _state(reader: IndexReader, share: float) -> _ReaderState:
     state = _STATES.get(reader)
     if state is None:
         with _STATES_LOCK:
@@ -292,7 +262,7 @@ def _state(reader: Any, share: float) -> _ReaderState:
 
 
 def _norms(
-    state: _ReaderState, reader: Any, fieldname: str, avgfl: float, b: float, k1: float
+    state: _ReaderState, reader: IndexReader, fieldname: str, avgfl: float, b: float, k1: float
 ) -> array[float]:
     per_reader = state.norms
     key = (fieldname, avgfl, b, k1)
@@ -300,19 +270,6 @@ def _norms(
     if norms is None:
         table = [k1 * ((1 - b) + b * byte_to_length(n) / avgfl) for n in range(256)]
         norms = per_reader[key] = array(
-            "d", map(table.__getitem__, _length_bytes(reader, fieldname))
+            "d", map(table.__getitem__, length_bytes(reader, fieldname))
         )
     return norms
-
-
-def _length_bytes(reader: Any, fieldname: str) -> bytes:
-    """Each document's length byte for ``fieldname`` (Whoosh stores lengths quantised)."""
-    size = reader.doc_count_all()
-    try:  # the W3 length column is one byte a document: read it whole
-        column = reader._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
-        raw = bytes(column._dbfile.get(column._basepos, column._count)) if column else b""
-        return raw[:size] + bytes(max(0, size - len(raw)))
-    except AttributeError:  # another codec: ask document by document
-        return bytes(
-            length_to_byte(reader.doc_field_length(d, fieldname, 0) or 0) for d in range(size)
-        )

@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from typing import NamedTuple
 
 from indexer.records import Record
 
@@ -50,3 +51,16 @@ def iter_jsonl(records: Iterable[Record]) -> Iterator[str]:
     """One JSON object per line, every record field including the body."""
     for rec in records:
         yield json.dumps(rec.to_dict(), ensure_ascii=False) + "\n"
+
+
+class ExportFormat(NamedTuple):
+    """How to write one export format, and the content type it is served with."""
+
+    write: Callable[[Iterable[Record]], Iterator[str]]
+    content_type: str
+
+
+EXPORTS = {
+    "csv": ExportFormat(iter_csv, "text/csv; charset=utf-8"),
+    "jsonl": ExportFormat(iter_jsonl, "application/x-ndjson; charset=utf-8"),
+}

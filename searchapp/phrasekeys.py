@@ -1,7 +1,7 @@
 """Phrase keys of indexed bodies, decoded once per segment and shared by every searcher.
 
 The index keeps each body's :func:`indexer.analysis.phrase_key` in a compressed column; exact
-phrase queries check the candidates' keys (see :class:`searchapp.query.AdjacentPhrase`).
+phrase queries check the candidates' keys (see :class:`searchapp.matchers.AdjacentPhrase`).
 Decompressing a key costs far more than searching it, so decoded keys are kept, per segment
 (segments never change once written), up to :data:`MAX_CHARS` characters in all; the least
 recently used segments go first. The whole 3,423-law corpus is about 19 million characters.

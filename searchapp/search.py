@@ -211,7 +211,7 @@ class Searcher:
 
     # -- matching -------------------------------------------------------------------------
     def _parse(self, request: SearchRequest, schema: Any, mode: str | None = None) -> Any:
-        from searchapp.query import parse_query
+        from searchapp.querybuild import parse_query
 
         return parse_query(request.q, mode=mode or request.mode, scope=request.scope, schema=schema)
 
@@ -231,7 +231,7 @@ class Searcher:
         cached = self.cache.get(key)
         if cached is not None:
             return cached
-        from searchapp.query import recency_boost
+        from searchapp.ranking import recency_boost
 
         matches = _within(searcher, parsed.query, budget)
         visible = snap.columns.visible(self.staff)

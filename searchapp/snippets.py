@@ -14,8 +14,8 @@ from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from html import escape
 
-from indexer.analysis import normalise_with_offsets
-from searchapp.query import ParsedQuery
+from indexer.analysis.normalise import normalise_with_offsets
+from searchapp.querybuild import ParsedQuery
 
 MAX_NEEDLES = 64
 MAX_MATCHES = 300

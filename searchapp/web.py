@@ -6,40 +6,24 @@ what a page shows beyond the result itself is computed in :mod:`searchapp.pagevi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    redirect,
-    render_template,
-    send_file,
-    stream_with_context,
-    url_for,
-)
+from flask import Blueprint, Response, redirect, render_template, send_file, url_for
 
 from indexer.errors import NotFoundError
-from indexer.records import Record
 from searchapp import pageview
-from searchapp.export import iter_csv, iter_jsonl
 from searchapp.request import FACETS
 from searchapp.search import SearchResult
-from searchapp.webapp import search_request, services
+from searchapp.webcontext import search_request, services
+from searchapp.webexport import export_response
 
 bp = Blueprint("web", __name__)
 
 FEED_SIZE = 20
 # werkzeug adds "; charset=utf-8" to text types.
 SOURCE_TYPES = {".pdf": "application/pdf", ".txt": "text/plain"}
-EXPORTS: dict[str, tuple[Callable[[Iterable[Record]], Iterator[str]], str]] = {
-    "csv": (iter_csv, "text/csv; charset=utf-8"),
-    "jsonl": (iter_jsonl, "application/x-ndjson; charset=utf-8"),
-}
 
 
 @bp.get("/", endpoint="home")
@@ -121,22 +105,6 @@ def source(doc_id: str) -> Any:
 def export(fmt: str) -> Response:
     """The whole filtered result list (every page) as a download."""
     return export_response(fmt)
-
-
-def export_response(fmt: str) -> Response:
-    if fmt not in EXPORTS:
-        abort(404)
-    write, content_type = EXPORTS[fmt]
-    records = services().searcher.iter_all(search_request())
-    # Run the search before streaming starts, so a bad query or a missing index is a 400/503
-    # rather than a download cut short.
-    first = list(islice(records, 1))
-    body = stream_with_context(write(chain(first, records)))
-    return Response(
-        body,
-        content_type=content_type,
-        headers={"Content-Disposition": f'attachment; filename="gazette-search.{fmt}"'},
-    )
 
 
 @bp.get("/feed.atom")

@@ -1,4 +1,5 @@
-"""Shared helpers for tests: configs, small JSONL corpora, running the CLI in a subprocess."""
+"""Shared helpers for tests: configs, small JSONL corpora, running the CLI in a subprocess, the
+gate on ../shared/corpus and the sample data of ``tests/data`` that several modules use."""
 
 from __future__ import annotations
 
@@ -9,13 +10,82 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "corpus"
 SEED = SHARED / "seed" / "lishi-gazette-2024-1.txt"
 LAWS_SAMPLE = SHARED / "laws-sample.jsonl"
+DATA = ROOT / "tests" / "data"
 # The search page's and API's URL parameters (README documents each; ``format`` picks an export).
 SEARCH_PARAMS = ("q", "issuer", "doc_type", "year", "date_from", "date_to", "sort", "mode",
                  "scope", "page", "page_size", "format")  # fmt: skip
+
+
+# In the one internal draft of tests/data/web-internal.jsonl: found on any public page, it leaked.
+INTERNAL_MARKER = "内部测试标记QX7"
+# A small city gazette issue (contents, three documents, a table, the colophon).
+ISSUE = (DATA / "city-issue-2023-4.txt").read_text(encoding="utf-8")
+# Queries no page or API answer may fail on: huge, malformed, control characters, attempts to
+# reach internal documents through fields.
+HOSTILE_QUERIES = [
+    "法" * 10_000,
+    "*",
+    "?",
+    "~",
+    "法律~2",
+    "法*",
+    "?律",
+    "visibility:internal",
+    "visibility:internal 河道",
+    "id:jia-int-99",
+    "source:internal/drafts.jsonl",
+    "body:" + INTERNAL_MARKER,
+    '"unbalanced',
+    'a "b',
+    "(河道",
+    "河道)",
+    "[2024 TO 2025]",
+    "{x}",
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "%00",
+    "\x00",
+    "\x1b[31m红\x07",
+    "'; DROP TABLE documents; --",
+    "1 OR 1=1",
+    "OR",
+    "AND",
+    "NOT",
+    "-",
+    "--",
+    "- -",
+    ":",
+    "title:",
+    "标题:",
+    "\u202e反转",
+    "\ufeff",
+    "𠀀𠀁 emoji 😀",
+    "/" * 500,
+    "\\",
+    "离政发〔2024〕" * 100,
+]
+
+
+def shared_corpus(path: Path = SHARED) -> Path:
+    """``path`` (``../shared/corpus`` or something in it), or the end of the test when missing.
+
+    The shared corpus lives beside the checkout, not in it. Without it a developer's run skips
+    the tests that need it; in CI (``CI=true``) they fail instead, so that tests on the real
+    documents cannot quietly stop running.
+    """
+    if path.exists():
+        return path
+    shown = f"../{path.relative_to(ROOT.parent)}" if path.is_relative_to(ROOT.parent) else path
+    message = f"{shown} missing: CI needs it beside the checkout"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
 
 
 def write_config(
@@ -43,67 +113,15 @@ def write_jsonl(path: Path, records: list[dict[str, Any]]) -> Path:
     return path
 
 
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    """The records of a JSONL file, as plain dicts (a fresh copy each call)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines if line.strip()]
+
+
 def sample_records() -> list[dict[str, Any]]:
     """Six small records with known 发文机关, 文种, years, 文号 and links between them."""
-    return [
-        {
-            "id": "a1",
-            "title": "吕梁市离石区人民政府关于推行政府法律顾问制度的通知",
-            "doc_number": "离政发〔2024〕8号",
-            "issuer": "吕梁市离石区人民政府",
-            "doc_type": "通知",
-            "date": "2024-02-02",
-            "body": "为推行政府法律顾问制度，现就有关事项通知如下。"
-            "原《办法》（离政发〔2022〕15号）同时废止。",
-            "repeals": ["离政发〔2022〕15号"],
-            "cites": ["离政发〔2022〕15号"],
-        },
-        {
-            "id": "a2",
-            "title": "吕梁市离石区人民政府法律顾问管理办法",
-            "doc_number": "离政发〔2022〕15号",
-            "issuer": "吕梁市离石区人民政府",
-            "doc_type": "通知",
-            "date": "2022-05-10",
-            "body": "法律顾问的聘任、考核与管理。",
-        },
-        {
-            "id": "a3",
-            "title": "关于金巢魔码小区重大火灾隐患单位摘牌销案的批复",
-            "doc_number": "离政函〔2024〕6号",
-            "issuer": "吕梁市离石区人民政府",
-            "doc_type": "批复",
-            "date": "2024-03-01",
-            "body": "同意金巢魔码小区重大火灾隐患单位摘牌销案。",
-        },
-        {
-            "id": "a4",
-            "title": "关于调整祁离高速公路建设协调领导组组成人员的通知",
-            "doc_number": "离政办函〔2024〕1号",
-            "issuer": "吕梁市离石区人民政府办公室",
-            "doc_type": "通知",
-            "date": "2024-01-15",
-            "body": "祁离高速公路建设协调领导组组成人员调整如下。",
-        },
-        {
-            "id": "a5",
-            "title": "关于成立消防安全管理中心的通知",
-            "doc_number": "离政办函〔2024〕12号",
-            "issuer": "吕梁市离石区人民政府办公室",
-            "doc_type": "通知",
-            "date": "2023-12-20",
-            "body": "成立消防安全管理中心。",
-        },
-        {
-            "id": "a6",
-            "title": "关于申请调整国家级公益林落界的函",
-            "doc_number": "离政函〔2023〕5号",
-            "issuer": "吕梁市离石区人民政府",
-            "doc_type": "函",
-            "date": "2023-06-30",
-            "body": "申请调整国家级公益林落界。",
-        },
-    ]
+    return read_jsonl(DATA / "sample-records.jsonl")
 
 
 def run_cli(

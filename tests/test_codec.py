@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import importlib
 import json
+import tomllib
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import pytest
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
 
+from indexer.errors import StoreError, WhooshVersionError
 from indexer.index.store import make_schema, record_to_doc
 from indexer.index.whoosh.codec import GazetteCodec
+from indexer.index.whoosh.reader import leaf_postings
 from indexer.records import Record
-from tests.helpers import LAWS_SAMPLE, assert_same_index
+from tests.helpers import LAWS_SAMPLE, ROOT, assert_same_index, shared_corpus
 
 
 def build(folder: Path, codec: Any, records: list[Record]) -> Any:
@@ -25,7 +31,7 @@ def build(folder: Path, codec: Any, records: list[Record]) -> Any:
 
 
 def test_same_terms_postings_and_statistics_as_w3(tmp_path: Path) -> None:
-    lines = LAWS_SAMPLE.read_text(encoding="utf-8").splitlines()[:80]
+    lines = shared_corpus(LAWS_SAMPLE).read_text(encoding="utf-8").splitlines()[:80]
     records = [Record.from_dict(json.loads(line)) for line in lines]
     ours = build(tmp_path / "ours", GazetteCodec(), records)
     theirs = build(tmp_path / "w3", W3Codec(), records)
@@ -43,10 +49,9 @@ def test_same_terms_postings_and_statistics_as_w3(tmp_path: Path) -> None:
 def test_lists_over_several_blocks_read_back_whole(tmp_path: Path) -> None:
     """Blocks of 20 postings: lists span many blocks, read by Whoosh's matcher and by the
     evaluator's block reader alike."""
-    from searchapp.evaluate import _postings
     from tests.helpers import postings
 
-    lines = LAWS_SAMPLE.read_text(encoding="utf-8").splitlines()[:80]
+    lines = shared_corpus(LAWS_SAMPLE).read_text(encoding="utf-8").splitlines()[:80]
     records = [Record.from_dict(json.loads(line)) for line in lines]
     ours = build(tmp_path / "ours", GazetteCodec(blocklimit=20), records)
     theirs = build(tmp_path / "w3", W3Codec(), records)
@@ -55,7 +60,37 @@ def test_lists_over_several_blocks_read_back_whole(tmp_path: Path) -> None:
         long_lists = [t for t in reader.all_terms() if reader.doc_frequency(*t) > 45]
         assert len(long_lists) > 50
         for fieldname, btext in long_lists:
-            ids, weights = _postings(reader.postings(fieldname, btext))
+            ids, weights = leaf_postings(reader.postings(fieldname, btext))
             assert list(zip(ids, map(float, weights), strict=True)) == postings(
                 reader, fieldname, btext
             )
+
+
+def test_another_whoosh_release_is_refused_with_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The adapter reads Whoosh's private names, so only the pinned release is accepted."""
+    import indexer.index.whoosh as adapter
+
+    adapter.check_whoosh_version()  # the installed one is the pinned one
+    monkeypatch.setattr(adapter.metadata, "version", lambda name: "2.7.6")
+    with pytest.raises(WhooshVersionError) as refused:
+        importlib.reload(adapter)
+    message = str(refused.value)
+    assert "\n" not in message
+    assert "whoosh-reloaded 2.7.6 is installed" in message and "needs 2.7.5" in message
+    assert isinstance(refused.value, StoreError)
+
+    def missing(name: str) -> str:
+        raise metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(adapter.metadata, "version", missing)
+    with pytest.raises(WhooshVersionError, match="whoosh-reloaded none is installed"):
+        adapter.check_whoosh_version()
+    monkeypatch.undo()
+    importlib.reload(adapter)
+
+
+def test_the_checked_version_is_the_one_pyproject_pins() -> None:
+    from indexer.index.whoosh import PINNED_WHOOSH, WHOOSH_DISTRIBUTION
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert f"{WHOOSH_DISTRIBUTION}=={PINNED_WHOOSH}" in project["dependencies"]

@@ -13,10 +13,10 @@ from whoosh import query as wq
 from indexer.config import load_config
 from indexer.index.reindex import reindex
 from searchapp.evaluate import Expired, evaluate
-from searchapp.query import parse_query, weighting
+from searchapp.querybuild import parse_query
+from searchapp.ranking import weighting
 from tests.conftest import OWN_QUERIES, relevance_queries
-from tests.helpers import LAWS_SAMPLE, write_config
-from tests.test_hostile import HOSTILE_QUERIES
+from tests.helpers import HOSTILE_QUERIES, LAWS_SAMPLE, shared_corpus, write_config
 
 EXTRA = ["中华人民共和国", "人民 政府", "法律 OR 条例", "规定 -国务院", "第1号", '"应急预案"',
          "国", "离政办发〔2024〕1号", "离政办发 2024", "issuer:国务院", "-法律"]  # fmt: skip
@@ -66,7 +66,7 @@ def test_same_matches_and_scores_as_whoosh(gazette_index: Any) -> None:
 
 
 def test_deleted_documents_are_left_out(tmp_path: Path) -> None:
-    lines = LAWS_SAMPLE.read_text(encoding="utf-8").splitlines()[:60]
+    lines = shared_corpus(LAWS_SAMPLE).read_text(encoding="utf-8").splitlines()[:60]
     (tmp_path / "laws").mkdir()
     source = tmp_path / "laws" / "a.jsonl"
     source.write_text("\n".join(lines) + "\n", encoding="utf-8")

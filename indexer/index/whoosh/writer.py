@@ -21,7 +21,7 @@ from typing import Any
 
 from whoosh.writing import SegmentWriter
 
-from indexer.analysis import FastText
+from indexer.analysis.fields import FastText
 from indexer.errors import StoreError
 from indexer.index.whoosh.codec import GazetteCodec
 from indexer.workers import WorkerFailure, run_isolated
@@ -183,7 +183,7 @@ class GazetteWriter(SegmentWriter):  # type: ignore[misc]
         self.pool = TermPool()
         self.docnum = self.docbase
 
-    def _finalize_segments(self) -> list[Any]:
+    def finalize_segments(self) -> list[Any]:
         """Finish writing; every segment this writer wrote, in the order of its documents."""
         return self._nonempty([*self._finished, self._finalize_segment()])
 
@@ -285,7 +285,7 @@ def write_parallel(
                 for i in share:
                     child.add_document(**document(i))
                     done[slot] += 1
-                return child._finalize_segments()
+                return child.finalize_segments()
             except OSError as exc:  # a full disk: raised again in the parent, as it is
                 return OSError(exc.errno, exc.strerror or str(exc))
 

@@ -1,0 +1,121 @@
+"""Reading an index below Whoosh's public interface: whole posting lists, the length column's
+bytes, the newest table of contents.
+
+The search layer scores whole posting lists at once (see :mod:`searchapp.evaluate`); Whoosh's
+matchers hand out one posting per method call, so these functions read their blocks directly.
+They know the W3 format of the pinned Whoosh (checked in :mod:`indexer.index.whoosh`) and fall
+back to the public, slower interface for anything else.
+"""
+
+from __future__ import annotations
+
+from itertools import accumulate
+from pathlib import Path
+from typing import Any, Protocol
+
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import _DEF_INDEX_NAME, TOC, FileIndex
+from whoosh.matching import ListMatcher
+from whoosh.util.numeric import length_to_byte
+
+Postings = tuple[list[int], list[float]]  # document numbers ascending, and their weights
+
+
+class PostingMatcher(Protocol):
+    """What :func:`leaf_postings` needs of a matcher it does not know: Whoosh's public loop."""
+
+    def is_active(self) -> bool: ...
+
+    def id(self) -> int: ...
+
+    def weight(self) -> float: ...
+
+    def next(self) -> Any: ...
+
+
+class LengthReader(Protocol):
+    """What :func:`length_bytes` needs of a reader whose codec it does not know."""
+
+    def doc_count_all(self) -> int: ...
+
+    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int | None: ...
+
+
+def leaf_postings(matcher: PostingMatcher) -> Postings:
+    """All document numbers and weights of a posting list, read a block at a time.
+
+    ``matcher`` is what ``reader.postings()`` returns for one segment, unwrapped of any filter;
+    it is consumed. W3 blocks and inlined lists are read whole; other matchers a posting at a time.
+    """
+    if isinstance(matcher, ListMatcher):
+        return _list_postings(matcher)
+    if isinstance(matcher, W3LeafMatcher):
+        return _block_postings(matcher)
+    ids: list[int] = []
+    weights: list[float] = []
+    while matcher.is_active():
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        matcher.next()
+    return ids, weights
+
+
+def _list_postings(m: ListMatcher) -> Postings:
+    """An inlined list (kept in the term dictionary): its ids and weights are plain sequences."""
+    ids = list(m._ids)
+    if m._all_weights:
+        return ids, [m._all_weights] * len(ids)
+    return ids, list(m._weights) if m._weights else [1.0] * len(ids)
+
+
+def _block_postings(m: W3LeafMatcher) -> Postings:
+    """A list in the postings file, block after block: ids are stored as deltas unless byte ids,
+    weights as an array, or one number for the whole block, or nothing when all are 1."""
+    ids: list[int] = []
+    weights: list[float] = []
+    while not m._atend:
+        data = m._data
+        if data is None:
+            m._read_data()
+            data = m._data
+        block_ids = data[0] if m._byteids else list(accumulate(data[0]))
+        ids.extend(block_ids)
+        w = data[1]
+        if w is None:
+            weights.extend([1.0] * len(block_ids))
+        elif isinstance(w, (int, float)):
+            weights.extend([float(w)] * len(block_ids))
+        else:
+            weights.extend(w)
+        m._next_block()
+    return ids, weights
+
+
+def length_bytes(reader: LengthReader, fieldname: str) -> bytes:
+    """Each document's length byte for ``fieldname`` (Whoosh stores lengths quantised), for a
+    segment reader; documents past the column's end count as length 0."""
+    size = reader.doc_count_all()
+    try:  # the W3 length column is one byte a document: read it whole
+        perdoc: Any = reader._perdoc  # type: ignore[attr-defined]
+        column = perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
+        raw = bytes(column._dbfile.get(column._basepos, column._count)) if column else b""
+        return raw[:size] + bytes(max(0, size - len(raw)))
+    except AttributeError:  # another codec or reader: ask document by document
+        return bytes(
+            length_to_byte(reader.doc_field_length(d, fieldname, 0) or 0) for d in range(size)
+        )
+
+
+def latest_generation(path: Path) -> int:
+    """The generation number of the newest table of contents in the index directory ``path``,
+    -1 when there is none, read from the file names alone (nothing is unpickled).
+
+    Raises OSError when the directory cannot be listed.
+    """
+    return int(TOC._latest_generation(FileStorage(str(path)), _DEF_INDEX_NAME))
+
+
+def segment_count(ix: FileIndex) -> int:
+    """How many segments the index's latest table of contents lists."""
+    return len(ix._segments())
