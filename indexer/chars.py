@@ -17,6 +17,14 @@ HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Every ideograph the analysis cuts into bigrams: HAN with 〇 and the supplementary planes.
 IDEOGRAPHS = f"\u3007{HAN}\U00020000-\U000323af"
 
+# The characters of Chinese numerals, after width folding. Zero is printed 〇, 零 or ○, and
+# scans read it as the letters O, o or Greek Ο: inside a numeral those can only be zero.
+CN_ZERO = "〇零○OoΟ"
+# Digits read one by one, as in a year (一九五四, 二〇二四).
+CN_DIGITS = f"{CN_ZERO}一二三四五六七八九"
+# Everything a numeral with units may hold (一百零二, 两千, 廿六); see indexer.recognise.numerals.
+CN_NUMERAL = f"{CN_DIGITS}两十百千万廿卅"
+
 # Full-width ASCII (U+FF01–U+FF5E: ０-９, Ａ-Ｚ, （, ：, …) to half width, one character for one,
 # so that offsets into the folded text are offsets into the original.
 WIDTH_TABLE = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}

@@ -2,7 +2,8 @@
 
 ``searchapp.cli`` adds search, show and serve to this same group and is the console-script entry
 point, so ``indexer`` never imports ``searchapp``. Every command is a few lines over a library
-function; errors become one line on stderr and an exit code (0 ok, 1 some input failed, 2 usage).
+function; errors become one line on stderr and an exit code: 0 ok, 1 some input failed, 2 usage,
+3 the index must be built or rebuilt (`make run` rebuilds only then), 130 interrupted.
 """
 
 from __future__ import annotations
@@ -20,9 +21,19 @@ from typing import Any, TypeVar
 import click
 
 from indexer.config import Config, load_config
-from indexer.errors import ConfigError, ExtractionError, GazetteError, QueryError
+from indexer.errors import (
+    AnalysisMismatchError,
+    ConfigError,
+    ExtractionError,
+    GazetteError,
+    IndexMissingError,
+    QueryError,
+)
+from indexer.names import display_name
+from indexer.numbers import MAX_WHOLE, parse_whole
 
 F = TypeVar("F", bound=Callable[..., Any])
+EXIT_FAILED, EXIT_USAGE, EXIT_REBUILD, EXIT_INTERRUPTED = 1, 2, 3, 130
 
 
 class State:
@@ -32,6 +43,7 @@ class State:
         self.config_path: str | None = None
         self.index_path: str | None = None
         self.debug = False
+        self.json_errors = False  # failures also as a JSON object on stdout (`index --json`)
         self._config: Config | None = None
 
     @property
@@ -92,27 +104,76 @@ def fail(message: str, code: int = 1) -> None:
     sys.exit(code)
 
 
+class Interrupted(GazetteError):
+    """Ctrl-C, with what it left behind (``interrupted; the index is unchanged``)."""
+
+
+def describe_failure(exc: BaseException) -> tuple[str, int]:
+    """The one line and the exit code for an error that ends a command."""
+    if isinstance(exc, ConfigError | QueryError):
+        return str(exc), EXIT_USAGE
+    if isinstance(exc, AnalysisMismatchError | IndexMissingError):
+        return str(exc), EXIT_REBUILD
+    if isinstance(exc, Interrupted):
+        return str(exc), EXIT_INTERRUPTED
+    if isinstance(exc, KeyboardInterrupt):
+        return "interrupted", EXIT_INTERRUPTED
+    if isinstance(exc, OSError):
+        where = f"{display_name(exc.filename)}: " if exc.filename else ""
+        return f"{where}{exc.strerror or exc}", EXIT_FAILED
+    return str(exc), EXIT_FAILED
+
+
 def guarded(func: F) -> F:
-    """Turn library errors into one line and an exit code; tracebacks only with ``--debug``."""
+    """Turn library errors into one line and an exit code; tracebacks only with ``--debug``.
+
+    A command that set ``state().json_errors`` also gets the error on stdout as
+    ``{"ok": false, "error": …, "exit_code": …}``, so a script reading its JSON always gets an
+    object.
+    """
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         state = click.get_current_context().ensure_object(State)
         try:
             return func(*args, **kwargs)
-        except (ConfigError, QueryError) as exc:
-            _maybe_trace(state)
-            fail(str(exc), 2)
-        except GazetteError as exc:
-            _maybe_trace(state)
-            fail(str(exc), 1)
-        except KeyboardInterrupt:
-            fail("interrupted", 130)
-        except OSError as exc:
-            _maybe_trace(state)
-            fail(f"{exc.filename or ''}{': ' if exc.filename else ''}{exc.strerror or exc}", 1)
+        except (GazetteError, OSError, KeyboardInterrupt) as exc:
+            if not isinstance(exc, KeyboardInterrupt | Interrupted):
+                _maybe_trace(state)
+            message, code = describe_failure(exc)
+            if state.json_errors:
+                failure = {"ok": False, "error": message, "exit_code": code}
+                click.echo(json.dumps(failure, ensure_ascii=False))
+            fail(message, code)
 
     return wrapper  # type: ignore[return-value]
+
+
+class OneLineError(click.BadParameter):
+    """A bad option value as one line (``gazette: --page: …``), like every other error, instead
+    of click's usage text; still exit 2."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"gazette: {self.message}", err=True)
+
+
+class WholeNumber(click.ParamType):
+    """An option's whole number, parsed by :func:`indexer.numbers.parse_whole` as the web's
+    are: ASCII digits only, within ``lo``–``hi`` (click's INT takes ``٣`` and ``1_000``)."""
+
+    name = "integer"
+
+    def __init__(self, lo: int = 0, hi: int = MAX_WHOLE) -> None:
+        self.lo, self.hi = lo, hi
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):  # a default
+            return value
+        name = max(param.opts, key=len) if param else "value"
+        try:
+            return parse_whole(name, str(value), lo=self.lo, hi=self.hi)
+        except QueryError as exc:
+            raise OneLineError(str(exc), ctx, param) from None
 
 
 def _maybe_trace(state: State) -> None:
@@ -170,7 +231,7 @@ def _bar(done: int, total: int, width: int = 20) -> str:
 @cli.command("index")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--rebuild", is_flag=True, help="Build a new index beside the live one and swap.")
-@click.option("--jobs", type=click.IntRange(1, 64), default=None, help="Worker processes.")
+@click.option("--jobs", type=WholeNumber(1, 64), default=None, help="Worker processes.")
 @click.option("--internal", is_flag=True, help="Mark the given files as internal (staff only).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable summary, no progress.")
 @common_options
@@ -181,6 +242,7 @@ def index_command(
     """Index .pdf, .txt and .jsonl files or folders (default: [sources] in config)."""
     from indexer.index.reindex import reindex
 
+    state().json_errors = as_json
     bar = ProgressBar(enabled=not as_json and sys.stderr.isatty())
     try:
         report = reindex(
@@ -191,13 +253,17 @@ def index_command(
             internal=internal,
             progress=bar,
         )
+    except KeyboardInterrupt:
+        # A rebuild removes its unfinished generation and an update cancels its writer: the
+        # live index is as it was (see indexer.index.reindex).
+        raise Interrupted("interrupted; the index is unchanged") from None
     finally:
         bar.close()
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False))
     else:
         _print_report(report)
-    if report.failed:
+    if not report.ok:
         sys.exit(1)
 
 
@@ -205,7 +271,10 @@ def _print_report(report: Any) -> None:
     for note in report.notes:
         click.echo(f"note: {note}", err=True)
     for f in report.failed:
-        click.echo(f"failed: {f.source}: {f.error}", err=True)
+        click.echo(f"failed: {display_name(f.source)}: {display_name(f.error)}", err=True)
+    for f in report.warned:
+        for warning in f.warnings:
+            click.echo(f"warning: {display_name(f.source)}: {display_name(warning)}", err=True)
     counts = ", ".join(
         f"{report.count(s)} {s}" for s in ("added", "changed", "unchanged", "removed", "failed")
     )
@@ -222,15 +291,25 @@ def _print_report(report: Any) -> None:
 @guarded
 def inspect_command(file: Path, as_json: bool) -> None:
     """Show how FILE splits into documents, with their metadata; the index is untouched."""
-    from indexer.index.sources import load_records, source_key
+    from indexer.index.sources import load_records, source_key, special_file
 
-    if not file.is_file():
-        raise ExtractionError(file, "no such file")
-    records = load_records(file, source_key(file, Path.cwd()))
+    problem = special_file(file)
+    if problem:
+        raise ExtractionError(file, problem)
+    warnings: list[str] = []
+    records = load_records(file, source_key(file, Path.cwd()), warnings=warnings)
+    for warning in warnings:
+        click.echo(f"warning: {display_name(file)}: {warning}", err=True)
     if as_json:
         click.echo(json.dumps([r.to_dict() for r in records], ensure_ascii=False, indent=1))
-        return
-    click.echo(f"{len(records)} documents in {file}")
+    else:
+        _print_records(file, records)
+    if warnings:
+        sys.exit(1)
+
+
+def _print_records(file: Path, records: list[Any]) -> None:
+    click.echo(f"{len(records)} documents in {display_name(file)}")
     click.echo("page  文号                     文种  date        issuer / title")
     for r in records:
         page = "" if r.page is None else str(r.page)
@@ -272,3 +351,34 @@ def stats_command(as_json: bool) -> None:
     for name in ("doc_type", "year", "issuer"):
         top = ", ".join(f"{v} {c}" for v, c in stats[name][:8])
         click.echo(f"{name + ':':11} {top}")
+
+
+@cli.command("correct")
+@click.argument("doc_id", metavar="ID")
+@click.argument("assignments", nargs=-1, required=True, metavar="FIELD=VALUE...")
+@click.option("--no-reindex", is_flag=True, help="Only save; the next `gazette index` applies it.")
+@common_options
+@guarded
+def correct_command(doc_id: str, assignments: tuple[str, ...], no_reindex: bool) -> None:
+    """Correct fields of document ID (title, doc_number, issuer, doc_type, date, section, page);
+    FIELD= removes that field's correction. Saved in [sources] corrections, then the
+    document's source is re-indexed."""
+    import getpass
+
+    from indexer.index.correct import correct_document
+    from indexer.metadata.corrections import parse_assignments
+
+    changes = parse_assignments(assignments)
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "unknown"
+    outcome = correct_document(
+        state().config, doc_id, changes, f"{user} (cli)", reindex_source=not no_reindex
+    )
+    for note in outcome.report.notes if outcome.report else ():
+        click.echo(f"note: {note}", err=True)
+    for line in outcome.summary():
+        click.echo(line)
+    if not outcome.ok:
+        sys.exit(1)

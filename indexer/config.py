@@ -30,6 +30,7 @@ ENV_INDEX = "GAZETTE_INDEX"
 class SourcesConfig:
     paths: tuple[Path, ...] = (Path("data/gazettes"),)
     internal_paths: tuple[Path, ...] = ()
+    corrections: Path = Path("data/corrections.toml")  # staff corrections, applied on index
 
 
 @dataclass(frozen=True)

@@ -4,14 +4,21 @@ A gazette PDF can be hostile (a "PDF bomb": deeply nested or huge object streams
 processed in its own child so that one bad file can be killed without losing the run: the child
 gets an address-space limit (``RLIMIT_AS``) and the parent kills it after a timeout. At most
 ``jobs`` children run at once. Results come back pickled over a pipe.
+
+Ctrl-C reaches the whole process group. Only the parent answers it (one line, see
+:mod:`indexer.cli`): the children ignore SIGINT from the moment they exist (it is blocked while
+they are forked, so none can catch it halfway), and the parent kills the children still running
+when it stops, so no child prints a ``KeyboardInterrupt`` or writes on after the run is over.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import pickle
 import resource
+import signal
 import time
 from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.connection import Connection, wait
@@ -37,6 +44,9 @@ def _child(
     func: Callable[[Any], Any], item: Any, conn: Connection, reader: Connection, memory_mb: int
 ) -> None:
     die_with_parent()
+    # SIGINT is blocked until now (see _sigint_blocked): ignore it first, then let it through.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     # The read end came with the fork; holding it would let a send to a dead parent block.
     reader.close()
     if memory_mb:
@@ -76,33 +86,58 @@ def run_isolated(
     ctx = multiprocessing.get_context("fork")
     pending = list(items)
     running: dict[Connection, tuple[T, Any, float]] = {}
-    while pending or running:
-        while pending and len(running) < max(jobs, 1):
-            item = pending.pop(0)
-            parent, child = ctx.Pipe(duplex=False)
-            proc = ctx.Process(
-                target=_child, args=(func, item, child, parent, memory_mb), daemon=True
-            )
-            proc.start()
-            child.close()
-            limit = time.monotonic() + timeout if timeout is not None else float("inf")
-            running[parent] = (item, proc, limit)
-        soonest = min(deadline for _, _, deadline in running.values())
-        pause = min(soonest - time.monotonic(), _WAIT_TICK if on_wait else _WAIT_MAX)
-        ready = wait(list(running), timeout=max(0.0, pause))
-        if on_wait:
-            on_wait()
-        for conn in ready:
-            item, proc, _ = running.pop(conn)  # type: ignore[call-overload]
-            yield item, _receive(conn, proc)
-        now = time.monotonic()
-        for conn, (item, proc, deadline) in list(running.items()):
-            if now >= deadline:
-                proc.kill()
-                proc.join()
-                conn.close()
-                del running[conn]
-                yield item, WorkerFailure(f"gave up after {timeout:g} s (too complex to process)")
+    try:
+        while pending or running:
+            while pending and len(running) < max(jobs, 1):
+                item = pending.pop(0)
+                parent, child = ctx.Pipe(duplex=False)
+                proc = ctx.Process(
+                    target=_child, args=(func, item, child, parent, memory_mb), daemon=True
+                )
+                limit = time.monotonic() + timeout if timeout is not None else float("inf")
+                with _sigint_blocked():  # a Ctrl-C now is delivered when the child is recorded
+                    proc.start()
+                    running[parent] = (item, proc, limit)
+                child.close()
+            soonest = min(deadline for _, _, deadline in running.values())
+            pause = min(soonest - time.monotonic(), _WAIT_TICK if on_wait else _WAIT_MAX)
+            ready = wait(list(running), timeout=max(0.0, pause))
+            if on_wait:
+                on_wait()
+            for conn in ready:
+                item, proc, _ = running.pop(conn)  # type: ignore[call-overload]
+                yield item, _receive(conn, proc)
+            now = time.monotonic()
+            for conn, (item, proc, deadline) in list(running.items()):
+                if now >= deadline:
+                    _stop(conn, proc)
+                    del running[conn]
+                    yield (
+                        item,
+                        WorkerFailure(f"gave up after {timeout:g} s (too complex to process)"),
+                    )
+    finally:
+        # Interrupted, or the caller stopped early (an error, a closed generator): no child
+        # outlives the run, nor goes on writing into files the caller is about to remove.
+        for conn, (_, proc, _) in running.items():
+            _stop(conn, proc)
+
+
+@contextlib.contextmanager
+def _sigint_blocked() -> Iterator[None]:
+    """SIGINT held back (not lost) in this thread: a child forked meanwhile starts with it
+    blocked, so it can set SIGINT aside before any arrives."""
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
+def _stop(conn: Connection, proc: Any) -> None:
+    proc.kill()
+    proc.join()
+    conn.close()
 
 
 def _receive(conn: Any, proc: Any) -> Any:

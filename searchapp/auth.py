@@ -65,7 +65,8 @@ def csrf_token() -> str:
     return str(token)
 
 
-def _csrf_ok() -> bool:
+def csrf_ok() -> bool:
+    """Whether the posted form carries this session's CSRF token (every staff form must)."""
     sent = request.form.get("csrf", "")
     return bool(sent) and hmac.compare_digest(sent, str(session.get("csrf", "")))
 
@@ -105,7 +106,7 @@ def login() -> Any:
     throttle: Throttle = current_app.extensions["gazette_throttle"]
     name = request.form.get("user", "")[:64]
     keys = (f"user:{name}", f"addr:{request.remote_addr}")
-    if not _csrf_ok():
+    if not csrf_ok():
         return _form_error(400, "表单已过期，请重新提交（CSRF token missing or wrong）")
     wait = throttle.wait_seconds(*keys)
     if wait > 0:
@@ -128,6 +129,6 @@ def _form_error(status: int, message: str) -> Any:
 
 @bp.post("/logout")
 def logout() -> Any:
-    if _csrf_ok():
+    if csrf_ok():
         session.clear()
     return redirect(url_for("auth.login"))

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from indexer.cli import cli, common_options, guarded, state
+from indexer.cli import WholeNumber, cli, common_options, guarded, state
 from indexer.errors import QueryError
 
 _CLI_NAMES = {
@@ -19,6 +19,8 @@ _CLI_NAMES = {
     "date_to": "--to",
     "page_size": "--limit",
     "doc_type": "--type",
+    "page": "--page",
+    "year": "--year",
 }
 
 
@@ -46,8 +48,10 @@ def _services(staff: bool) -> tuple[Any, Any]:
     help="words = 模糊 (default), exact = 精确 substring.",
 )
 @click.option("--scope", type=click.Choice(["all", "title"]), default="all")
-@click.option("--page", default="1", help="Page number.")
-@click.option("--limit", default=None, help="Hits per page (default [web] page_size).")
+@click.option("--page", type=WholeNumber(1), default=1, help="Page number.")
+@click.option(
+    "--limit", type=WholeNumber(1), default=None, help="Hits per page (default [web] page_size)."
+)
 @click.option("--json", "as_json", is_flag=True, help="The DESIGN JSON shape.")
 @click.option(
     "--format",
@@ -69,8 +73,8 @@ def search_command(
     sort: str,
     mode: str,
     scope: str,
-    page: str,
-    limit: str | None,
+    page: int,
+    limit: int | None,
     as_json: bool,
     fmt: str | None,
     staff: bool,
@@ -89,8 +93,8 @@ def search_command(
         "sort": [sort],
         "mode": [mode],
         "scope": [scope],
-        "page": [page],
-        "page_size": [limit or str(config.web.page_size)],
+        "page": [str(page)],
+        "page_size": [str(limit or config.web.page_size)],
     }
     try:
         request = parse_params(params, config.web.page_size)
@@ -162,11 +166,11 @@ def show_command(key: str, as_json: bool, staff: bool) -> None:
 
 @cli.command("serve")
 @click.option("--host", default=None, help="Address to listen on (default [web] host).")
-@click.option("--port", type=click.IntRange(1, 65535), default=None, help="Default [web] port.")
-@click.option("--threads", type=click.IntRange(1, 64), default=None, help="Threads per process.")
+@click.option("--port", type=WholeNumber(1, 65535), default=None, help="Default [web] port.")
+@click.option("--threads", type=WholeNumber(1, 64), default=None, help="Threads per process.")
 @click.option(
     "--workers",
-    type=click.IntRange(1, 64),
+    type=WholeNumber(1, 64),
     default=1,
     help="Server processes sharing the socket (one per core uses every core).",
 )

@@ -165,6 +165,10 @@ class Engine:
                 snap.pool.retire()
             return self._snapshot
 
+    def refresh(self) -> None:
+        """Look for a newer index at the next request (this process has just written one)."""
+        self._checked = 0.0
+
     def _open(self) -> Snapshot:
         from indexer.analysis.segment import read_user_dict
 

@@ -23,6 +23,7 @@ CSV_COLUMNS = (
     "source",
     "cites",
     "repeals",
+    "source_id",  # the id the source itself gave (CMS exports), to match rows back to it
 )
 BOM = "\ufeff"
 

@@ -7,9 +7,12 @@ the page is a bookmarkable URL and the templates only lay things out.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from indexer.metadata.corrections import FIELDS, Value, check_value
+from indexer.records import Record
 from searchapp.request import FACETS, SearchRequest
 from searchapp.search import SearchResult
 
@@ -241,3 +244,63 @@ def body_blocks(body: str) -> list[Block]:
 def source_fragment(source: str, pdf_page: int | None) -> str:
     """``#page=N`` for a PDF with a known page, so the browser's viewer opens at it."""
     return f"#page={pdf_page}" if source.lower().endswith(".pdf") and pdf_page else ""
+
+
+# -- the staff site's correction form ------------------------------------------------------
+CORRECTION_LABELS = {
+    "title": "标题",
+    "doc_number": "文号",
+    "issuer": "发文机关",
+    "doc_type": "文种",
+    "date": "成文日期",
+    "section": "栏目",
+    "page": "页码",
+}
+
+
+@dataclass(frozen=True)
+class CorrectionInput:
+    """One input of the form: the field, its label, its value now, whether staff corrected it."""
+
+    name: str
+    label: str
+    value: str
+    corrected: bool
+
+
+def correction_inputs(rec: Record) -> list[CorrectionInput]:
+    """The form's inputs, filled with the document's values as indexed."""
+    return [
+        CorrectionInput(name, CORRECTION_LABELS[name], _shown(rec, name), name in rec.corrected)
+        for name in FIELDS
+    ]
+
+
+def _shown(rec: Record, name: str) -> str:
+    value = getattr(rec, name)
+    return "" if value is None else str(value)
+
+
+def form_changes(rec: Record, form: Mapping[str, str]) -> dict[str, Value | None]:
+    """What a submitted form changes: fields whose checked value differs from the document's,
+    and (None) corrected fields the staff member emptied, which removes their correction. An
+    emptied field that was never corrected is left alone: a correction sets a value.
+    QueryError names the first field whose value is wrong.
+
+    >>> rec = Record(id="a", title="关于印发的通知", date="2024-01-26", corrected=["date"])
+    >>> form_changes(rec, {"title": "关于印发的通知", "date": "", "page": "１２", "issuer": ""})
+    {'date': None, 'page': 12}
+    """
+    changes: dict[str, Value | None] = {}
+    for name in FIELDS:
+        text = form.get(name)
+        if text is None or text.strip() == _shown(rec, name).strip():
+            continue  # untouched: left as it is, even a value the checks would not accept
+        if not text.strip():
+            if name in rec.corrected:
+                changes[name] = None
+            continue
+        value = check_value(name, text)
+        if value != getattr(rec, name):
+            changes[name] = value
+    return changes

@@ -1,7 +1,8 @@
 """A search request, and the parser that builds one from URL parameters with bounded input.
 
 Every invalid parameter raises :class:`~indexer.errors.QueryError` naming it (the web answers
-400 with that message); values over a bound are clamped with a warning instead.
+400 with that message); values over a bound are clamped with a warning instead. Numbers are
+parsed by :func:`indexer.numbers.parse_whole`, as the CLI's are.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from indexer.errors import QueryError
+from indexer.names import display_name
+from indexer.numbers import parse_whole
 
 MAX_QUERY_CHARS = 500
 MAX_PAGE = 1000
@@ -86,7 +89,7 @@ def parse_date(name: str, value: str) -> str:
             if not MIN_YEAR <= date.year <= MAX_YEAR:
                 raise QueryError(name, f"{value} is outside {MIN_YEAR}–{MAX_YEAR}")
             return date.isoformat()
-    raise QueryError(name, f'"{value[:40]}" is not a date (YYYY-MM-DD)')
+    raise QueryError(name, f'"{display_name(value[:40])}" is not a date (YYYY-MM-DD)')
 
 
 def _one(params: Mapping[str, Sequence[str]], name: str, default: str = "") -> str:
@@ -97,19 +100,17 @@ def _one(params: Mapping[str, Sequence[str]], name: str, default: str = "") -> s
 def _choice(params: Mapping[str, Sequence[str]], name: str, allowed: tuple[str, ...]) -> str:
     value = _one(params, name, allowed[0]) or allowed[0]
     if value not in allowed:
-        raise QueryError(name, f'"{value[:40]}" is not one of {", ".join(allowed)}')
+        raise QueryError(name, f'"{display_name(value[:40])}" is not one of {", ".join(allowed)}')
     return value
 
 
 def _int(
     params: Mapping[str, Sequence[str]], name: str, default: int, upper: int, warnings: list[str]
 ) -> int:
-    raw = _one(params, name, str(default)).strip() or str(default)
-    if not raw.isdigit() or len(raw) > 12:
-        raise QueryError(name, f'"{raw[:40]}" is not a positive whole number')
-    value = int(raw)
-    if value < 1:
-        raise QueryError(name, "must be at least 1")
+    """A positive whole number (see :func:`indexer.numbers.parse_whole`), clamped to ``upper``
+    with a warning: a link to page 5000 still shows the last page there is."""
+    raw = _one(params, name).strip()
+    value = parse_whole(name, raw, lo=1) if raw else default
     if value > upper:
         warnings.append(f"{name} 超过上限 {upper}，已按 {upper} 处理")
         return upper
@@ -125,9 +126,20 @@ def _facet_values(
         values = values[:MAX_FACET_VALUES]
     if name == "year":
         for v in values:
-            if not (len(v) == 4 and v.isdigit()):
-                raise QueryError("year", f'"{v[:40]}" is not a year (YYYY)')
+            _check_year(v)
     return tuple(values)
+
+
+def _check_year(value: str) -> None:
+    """A year facet value: four ASCII digits within the gazettes' years."""
+    try:
+        year = parse_whole("year", value) if len(value) == 4 else -1
+    except QueryError:
+        year = -1
+    if year < 0:
+        raise QueryError("year", f'"{display_name(value[:40])}" is not a year (YYYY)')
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise QueryError("year", f"{value} is outside {MIN_YEAR}–{MAX_YEAR}")
 
 
 def parse_params(params: Mapping[str, Sequence[str]], page_size: int = 20) -> SearchRequest:

@@ -10,13 +10,24 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, redirect, render_template, send_file, url_for
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
 
 from indexer.errors import NotFoundError
 from searchapp import pageview
 from searchapp.request import FACETS
 from searchapp.search import SearchResult
 from searchapp.webcontext import search_request, services
+from searchapp.weberrors import error_response
 from searchapp.webexport import export_response
 
 bp = Blueprint("web", __name__)
@@ -71,7 +82,35 @@ def document(doc_id: str) -> Any:
         rec=rec,
         blocks=pageview.body_blocks(rec.body),
         source_url=source_url,
+        correction=pageview.correction_inputs(rec) if services().staff else [],
     )
+
+
+@bp.post("/doc/<doc_id>/correct")
+def correct(doc_id: str) -> Any:
+    """The staff site's correction form: save the changed fields in the corrections file and
+    re-index the document's source (see :mod:`indexer.index.correct`). Not on the public site."""
+    svc = services()
+    if not svc.staff:
+        raise NotFoundError("no such page")
+    from searchapp.auth import csrf_ok
+
+    if not csrf_ok():
+        return error_response(
+            400, "表单已过期，请刷新页面后重新提交（CSRF token missing or wrong）"
+        )
+    _, rec = svc.documents.find(doc_id)
+    changes = pageview.form_changes(rec, request.form)
+    if not changes:
+        flash("未作修改（nothing changed）")
+    else:
+        from indexer.index.correct import correct_document
+
+        outcome = correct_document(svc.config, rec.id, changes, str(session.get("user", "")))
+        svc.engine.refresh()
+        for line in outcome.summary():
+            flash(line)
+    return redirect(url_for("web.document", doc_id=rec.id), code=303)
 
 
 def source_path(root: Path, source: str) -> Path:

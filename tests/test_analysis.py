@@ -81,7 +81,7 @@ def test_offset_map_points_into_the_original(text: str) -> None:
 @given(st.text(alphabet="中文字 \u3000\t\nab1㎡⑴繁體", max_size=40))
 def test_offset_map_equals_one_index_per_character(text: str) -> None:
     """The compact map (gap positions) gives what a list of every character's index gives."""
-    from indexer.analysis import _CJK_GAP_RE, _FOLD, _expansion_map
+    from indexer.analysis.normalise import _CJK_GAP_RE, _FOLD, _expansion_map
 
     folded = text.lower() if text.isascii() else text.translate(_FOLD)
     every = list(range(len(text))) if len(folded) == len(text) else _expansion_map(text)
@@ -232,13 +232,19 @@ def test_rjieba_cuts_word_for_word_as_jieba() -> None:
     user dictionary, it yields exactly the words (and search-mode sub-words) jieba yields."""
     import json
 
-    from indexer.analysis import Segmenter, _canonical_words, iter_words, read_user_dict, segmenter
-    from tests.helpers import LAWS_SAMPLE
+    from indexer.analysis.segment import (
+        Segmenter,
+        _canonical_words,
+        iter_words,
+        read_user_dict,
+        segmenter,
+    )
+    from tests.helpers import LAWS_SAMPLE, shared_corpus
 
     root = Path(__file__).resolve().parents[1]
     words = _canonical_words(read_user_dict(root / "data" / "dict" / "gazette.dict"))
     texts = [(root / "data" / "gazettes" / "lishi-gazette-2024-1.txt").read_text("utf-8")]
-    for line in LAWS_SAMPLE.read_text(encoding="utf-8").splitlines()[:40]:
+    for line in shared_corpus(LAWS_SAMPLE).read_text(encoding="utf-8").splitlines()[:40]:
         texts.append(json.loads(line)["body"])
     fast, python = Segmenter(words), Segmenter.python(words)
     assert segmenter().startswith("rjieba-")

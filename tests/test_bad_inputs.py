@@ -1,5 +1,6 @@
 """The bad-input corpus of ``tests/data/bad`` (see ``make_bad.py`` there), indexed in one run:
-each bad file is named with its one-line reason, the good ones are indexed, nothing else lost."""
+each bad file is named with its one-line reason, the good ones are indexed, those read in part
+are indexed with a warning, nothing else lost."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from tests.helpers import run_cli, write_config
 
 BAD = Path(__file__).resolve().parent / "data" / "bad"
 EXPECTED: dict[str, str] = json.loads((BAD / "expected.json").read_text(encoding="utf-8"))
+WARNINGS: dict[str, str] = json.loads((BAD / "warnings.json").read_text(encoding="utf-8"))
 LARGE = {
     "single-line-50mb.txt": "a line of 17,476,266 characters: not gazette text",
     "single-line-50mb.jsonl": "line 1: longer than 33554432 bytes",
@@ -51,6 +53,18 @@ def test_every_bad_file_is_named_with_its_reason(run: tuple[Path, dict[str, obje
     for name, message in expected_failures.items():
         assert failed[name].startswith(message), (name, failed[name])
         assert "\n" not in failed[name] and len(failed[name]) < 200
+
+
+def test_files_read_in_part_are_named_with_their_first_warning(
+    run: tuple[Path, dict[str, object], str],
+) -> None:
+    _, report, _ = run
+    warned: dict[str, list[str]] = {}
+    for item in report["warnings"]:  # type: ignore[attr-defined]
+        warned.setdefault(Path(item["source"]).name, []).append(item["warning"])
+    assert set(warned) == set(WARNINGS)
+    for name, message in WARNINGS.items():
+        assert warned[name][0].startswith(message), (name, warned[name])
 
 
 def test_the_good_files_are_indexed_and_nothing_is_empty(

@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from indexer.chars import fold_width
 from indexer.recognise.docnum import (
     DOCNUM_RE,
     DocNumber,
     _docnum_matches,
-    _normalise_width,
     canonical_doc_number,
     find_doc_numbers,
     iter_doc_numbers,
@@ -132,7 +132,7 @@ _DOCNUM_ALPHABET = "离政办发国财农文第年号号〔〕[]（）(【】 \u
 
 @given(st.text(alphabet=_DOCNUM_ALPHABET, max_size=120))
 def test_year_anchored_scan_finds_what_a_full_scan_finds(text: str) -> None:
-    norm = _normalise_width(text)
+    norm = fold_width(text)
     assert _spans(_docnum_matches(norm)) == _spans(DOCNUM_RE.finditer(norm))
 
 
@@ -149,14 +149,55 @@ def test_year_anchored_scan_on_number_shaped_text(parts: list[str]) -> None:
 
 
 def test_year_anchored_scan_on_real_laws() -> None:
-    from tests.helpers import LAWS_SAMPLE
+    from tests.helpers import LAWS_SAMPLE, shared_corpus
 
-    for line in LAWS_SAMPLE.read_text(encoding="utf-8").splitlines()[:60]:
-        norm = _normalise_width(json.loads(line)["body"])
+    for line in shared_corpus(LAWS_SAMPLE).read_text(encoding="utf-8").splitlines()[:60]:
+        norm = fold_width(json.loads(line)["body"])
         assert _spans(_docnum_matches(norm)) == _spans(DOCNUM_RE.finditer(norm))
 
 
-def test_half_width_is_nfkc_for_digits_and_letters() -> None:
-    wide = "".join(chr(c) for c in range(0xFF10, 0xFF5B) if chr(c).isalnum())
-    assert len(wide) == 62
-    assert _normalise_width(wide + "〔（，［") == unicodedata.normalize("NFKC", wide) + "〔（，［"
+def test_width_folding_is_nfkc_one_character_for_one() -> None:
+    wide = [chr(c) for c in range(0xFF01, 0xFF5F)] + ["\u3000"]
+    assert [fold_width(c) for c in wide] == [unicodedata.normalize("NFKC", c) for c in wide]
+
+
+_DIGITS_AND_LETTERS = {
+    c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F) if chr(c).isalnum()
+}  # what the parser folded before it shared indexer.chars.fold_width
+
+
+# Brackets whose full-width form the regex did not list: ｛ and ＜.
+_NEWLY_READ = set("｛｝＜＞")
+
+
+@given(
+    st.text(
+        alphabet="离政办发财农文第年号〔〕[]（）［］｛｝＜＞(【】 \u3000\t\n0129２０１Ａ",
+        max_size=60,
+    )
+)
+def test_folding_punctuation_too_changes_no_docnum(text: str) -> None:
+    """Folding brackets and the ideographic space as well finds the same 文号, at the same
+    offsets, as folding only digits and letters did; only ｛２０２４｝ and ＜２０２４＞ are newly
+    read, as their half-width forms always were."""
+    before = _spans(DOCNUM_RE.finditer(text.translate(_DIGITS_AND_LETTERS)))
+    after = _spans(DOCNUM_RE.finditer(fold_width(text)))
+    assert after == before or bool(_NEWLY_READ & set(text))
+
+
+def test_full_width_brackets_and_spaces_in_a_docnum() -> None:
+    assert find_doc_numbers(
+        "离政办发［２０２４］１号、离政办发｛2024｝2号、离政办发\u3000（2024）3号"
+    ) == [
+        "离政办发〔2024〕1号",
+        "离政办发〔2024〕2号",
+        "离政办发〔2024〕3号",
+    ]
+
+
+def test_a_prefix_takes_every_ideograph_of_indexer_chars() -> None:
+    # Extension A (䢺) and compatibility (﨑) ideographs print in place names.
+    assert find_doc_numbers("依据﨑政发〔2024〕1号和䢺政办发〔2024〕2号") == [
+        "﨑政发〔2024〕1号",
+        "䢺政办发〔2024〕2号",
+    ]

@@ -19,8 +19,9 @@ from hypothesis import strategies as st
 from indexer.errors import ExtractionError, GazetteError
 from indexer.extract.pages import Page, decode_text, load_pages, text_pages
 from indexer.metadata.assemble import build_records
+from tests.helpers import SHARED, shared_corpus
 
-SHARED_PDF = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus" / "pdf"
+SHARED_PDF = SHARED / "pdf"
 
 _PAD = bytes.fromhex("28BF4E5E4E758A4164004E56FFFA01082E2E00B6D0683E802F0CA9FE6453697A")
 _FILE_ID = hashlib.md5(b"gazette-search test").digest()
@@ -220,9 +221,7 @@ def test_pdf_of_images_only_needs_ocr(tmp_path: Path) -> None:
 
 
 def test_shared_scan_needs_ocr() -> None:
-    path = SHARED_PDF / "scan-cdpf-contract-2017-p1.pdf"
-    if not path.is_file():
-        pytest.skip("shared corpus not present")
+    path = shared_corpus(SHARED_PDF / "scan-cdpf-contract-2017-p1.pdf")
     assert reason_of(path) == "no text layer: scanned? OCR needed"
 
 
@@ -250,9 +249,7 @@ def test_truncated_pdf_is_reported(tmp_path: Path, keep: float) -> None:
 
 
 def test_truncated_real_pdf_is_reported(tmp_path: Path) -> None:
-    source = SHARED_PDF / "shenzhen-tjj-gender-report-2021.pdf"
-    if not source.is_file():
-        pytest.skip("shared corpus not present")
+    source = shared_corpus(SHARED_PDF / "shenzhen-tjj-gender-report-2021.pdf")
     data = source.read_bytes()
     path = write(tmp_path, "cut.pdf", data[: len(data) // 2])
     assert reason_of(path).split(":")[0] in {"truncated PDF", "corrupt PDF"}

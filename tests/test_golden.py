@@ -25,8 +25,8 @@ from indexer.metadata.assemble import build_records
 from indexer.parse.contents import find_toc
 from indexer.parse.split import flatten
 from indexer.records import Record
+from tests.helpers import SHARED, shared_corpus
 
-CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 SOURCES = [
@@ -42,10 +42,7 @@ SOURCES = [
 @cache
 def _pages(relative: str) -> tuple[Page, ...]:
     """Each shared file is parsed once per test session."""
-    path = CORPUS / relative
-    if not path.is_file():
-        pytest.skip(f"shared corpus file {relative} not present")
-    return tuple(load_pages(path))
+    return tuple(load_pages(shared_corpus(SHARED / relative)))
 
 
 @cache

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from indexer.doctypes import doc_type, looks_like_title
 from indexer.errors import ExtractionError
 from indexer.extract.pages import Page, text_pages
 from indexer.extract.textclean import collapse_spaces, join_text_lines, page_number
@@ -22,8 +23,9 @@ from indexer.metadata.assemble import (
 from indexer.parse.body import attachment_list, enclosed_title, label_lines, render
 from indexer.parse.split import Line
 from indexer.recognise.dates import parse_date, parse_date_line
-from indexer.recognise.docinfo import doc_type, looks_like_title, split_orgs, title_issuers
-from tests.test_split import ISSUE
+from indexer.recognise.docinfo import split_orgs, title_issuers
+from indexer.recognise.notes import made_by
+from tests.helpers import ISSUE
 
 
 @pytest.mark.parametrize(
@@ -121,6 +123,10 @@ def test_date_lines() -> None:
     assert parse_date_line("十月十六日") is None
     assert parse_date_line("填表日期：2024年3月7日") is None
     assert parse_date_line("经2024年1月5日区政府常务会议研究，现将有关事项通知如下。") is None
+    # A note after the date names who acted, in a phrase: no sentence punctuation.
+    assert parse_date_line("（2024年1月26日离石区人民政府第5次常务会议通过）") == "2024-01-26"
+    assert parse_date_line("2024年1月26日经研究，同意印发") is None
+    assert parse_date_line("二〇二四年三月廿六日") == "2024-03-26"
 
 
 _CN = "〇一二三四五六七八九"
@@ -376,3 +382,50 @@ def test_red_header_document_with_its_number_above_the_title() -> None:
     )
     # A single document keeps everything down to its date: there is no gazette cover to cut.
     assert rec.body.endswith("某县人民政府办公室\n\n2024年5月6日")
+
+
+@pytest.mark.parametrize(
+    ("cover", "label"),
+    [
+        ("二〇二三年第一百零二期", "2023年第102期"),
+        ("2023年第十二期（总第20期）", "2023年第12期"),
+        ("２０２３年第４期", "2023年第4期"),
+        ("一九五四年第两百号", "1954年第200号"),
+    ],
+)
+def test_gazette_issue_number_in_any_numerals(cover: str, label: str) -> None:
+    pages = text_pages(ISSUE.replace("2023年第4期（总第20期）", cover, 1))
+    assert {r.gazette for r in build_records(pages, "c.txt")} == {label}
+
+
+def test_made_by_note_names_the_issuer() -> None:
+    assert made_by("内务部制定") == ["内务部"]
+    assert made_by("（财政部、民政部印发）") == ["财政部", "民政部"]
+    # Not an organ: a publication note, a numbered heading, a dated approval (a date line).
+    assert made_by("（此件公开发布）") == made_by("4.5 信息发布") == []
+    assert made_by("一九五四年十月二十三日国务院批准") == []
+    text = "\n\n".join(
+        ["革命烈士家属优待暂行条例", "（内务部制定）", "第一条 为优待烈属，制定本条例。"]
+    )
+    (rec,) = build_records(text_pages(text), "a.txt")
+    assert (rec.title, rec.issuer, rec.doc_type) == ("革命烈士家属优待暂行条例", "内务部", "条例")
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "某市城市管理实施细则",
+        "某市物业管理条例",
+        "中华人民共和国国务院令",
+        "某县人民政府关于某事的函",
+    ],
+)
+def test_no_line_is_joined_onto_a_title_of_any_type(title: str) -> None:
+    assert join_text_lines([title, "市人民政府办公室印发"], 10) == [title, "市人民政府办公室印发"]
+
+
+def test_an_unclosed_title_reference_is_joined() -> None:
+    lines = ["根据《中华人民共和国突发事件应对法", "》等规定，制定本预案。"]
+    assert join_text_lines(lines, 10) == [
+        "根据《中华人民共和国突发事件应对法》等规定，制定本预案。"
+    ]

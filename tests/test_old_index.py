@@ -41,7 +41,7 @@ def _hits(answer: dict[str, Any]) -> tuple[int, list[tuple[str, str]]]:
 
 
 def _refused_with_one_line(out: Any) -> str:
-    assert out.returncode == 1, (out.stdout, out.stderr)
+    assert out.returncode == 3, (out.stdout, out.stderr)
     assert "Traceback" not in out.stderr
     lines = out.stderr.splitlines()
     assert len(lines) == 1, out.stderr

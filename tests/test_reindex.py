@@ -22,7 +22,15 @@ from indexer.index.reindex import reindex
 from searchapp.engine import Engine
 from searchapp.request import SearchRequest
 from searchapp.search import Searcher
-from tests.helpers import LAWS_SAMPLE, popen_cli, run_cli, sample_records, write_config, write_jsonl
+from tests.helpers import (
+    LAWS_SAMPLE,
+    popen_cli,
+    run_cli,
+    sample_records,
+    shared_corpus,
+    write_config,
+    write_jsonl,
+)
 
 
 @pytest.fixture()
@@ -151,9 +159,7 @@ def test_changed_user_dictionary_is_refused_until_rebuild(project: Path) -> None
 @pytest.fixture()
 def big_project(tmp_path: Path) -> Path:
     """A project whose rebuild takes a few seconds: 250 real laws."""
-    if not LAWS_SAMPLE.is_file():
-        pytest.skip(f"{LAWS_SAMPLE} not present")
-    lines = LAWS_SAMPLE.read_text(encoding="utf-8").splitlines()[:150]
+    lines = shared_corpus(LAWS_SAMPLE).read_text(encoding="utf-8").splitlines()[:150]
     (tmp_path / "src").mkdir()
     (tmp_path / "src" / "laws.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     write_jsonl(tmp_path / "src" / "sample.jsonl", sample_records())
@@ -306,7 +312,7 @@ def test_full_disk_in_a_parallel_rebuild_leaves_the_live_index(
     def no_space(self: Any) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("indexer.index.whoosh.writer.GazetteWriter._finalize_segments", no_space)
+    monkeypatch.setattr("indexer.index.whoosh.writer.GazetteWriter.finalize_segments", no_space)
     with pytest.raises(StoreError, match="No space left on device; the previous index is"):
         reindex(config, rebuild=True, jobs=2)
     monkeypatch.undo()

@@ -10,15 +10,11 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import LAWS_SAMPLE, ROOT, SEED
+from tests.helpers import LAWS_SAMPLE, ROOT, SEED, shared_corpus
 
 QUERIES = ROOT / "tests" / "data" / "queries.json"
 KINDS = {"topic", "title", "person", "name", "docnum", "docnum_variant", "traditional", "subword",
          "phrase", "abbreviation", "none", "series"}  # fmt: skip
-
-pytestmark = pytest.mark.skipif(
-    not (SEED.exists() and LAWS_SAMPLE.exists()), reason="shared corpus not available"
-)
 
 
 def _harness() -> Any:
@@ -32,6 +28,8 @@ def _harness() -> Any:
 
 @pytest.fixture(scope="module")
 def results() -> Any:
+    shared_corpus(SEED)
+    shared_corpus(LAWS_SAMPLE)
     harness = _harness()
     queries = harness.slice_queries(json.loads(QUERIES.read_text(encoding="utf-8")), 60)
     gazette, _ = harness.gazette_records()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from indexer.extract.pages import Page, text_pages
+from indexer.extract.textclean import TOC_ENTRY_TAIL, TOC_TAIL
 from indexer.parse.contents import (
     Match,
     best_heading,
@@ -14,103 +15,8 @@ from indexer.parse.contents import (
     parse_entries,
 )
 from indexer.parse.split import Line, flatten, is_docnum_line, split_issue
-
-ISSUE = """某市人民政府公报
-
-2023年第4期（总第20期）
-
-2023年12月31日出版
-
-目  录
-
-【市政府文件】
-
-某市人民政府关于印发某市安全生产工作方案的通知
-（某政发〔2023〕10号）……………………………… 1
-某市人民政府关于张三同志任职的通知（某政发〔2023〕11号）……………… 4
-
-【市政府办公室文件】
-
-关于开展冬季供暖检查的通知（某政办发〔2023〕5号）……………… 5
-关于做好元旦春节期间有关工作的通知（某政发〔2023〕12号）……… 7
-
-某市人民政府 关于印发某市安全生产工作方案的通知
-
-某政发〔2023〕10号
-
-各区县人民政府，市直各单位：
-
-《某市安全生产工作方案》已经市政府同意，现印发给你们，请认真贯彻执行。
-
-某市人民政府
-
-2023年11月2日
-
-某市安全生产工作方案
-
-一、总体要求
-
-为落实安全生产责任制，结合我市实际，制定本方案。
-
-附件：1. 安全检查表
-2. 责任
-清单
-
-附件1
-
-安全检查表
-
-序号\t检查内容\t责任单位
-1\t消防设施\t市消防救援支队
-
-某市人民政府关于张三同志任职的通知
-
-某政发〔2023〕11号
-
-各区县人民政府，市直各单位：
-
-经研究决定，任命张三同志为某市应急管理局局长。
-
-某市人民政府
-
-二〇二三年十一月二十日
-
-某市人民政府办公室 关于开展冬季供暖检查的通知
-
-某政办发〔2023〕5号
-
-各区县人民政府：
-
-为做好冬季供暖工作，现就有关事项通知如下。原《某市供暖检查办法》（某政办发〔2020〕3号）同时废止。依据《供暖条例》（某政发〔2019〕8号）执行。
-
-某市人民政府办公室
-
-2023年12月1日
-
-（此件公开发布）
-
-咨询单位：某市住建局
-
-咨询电话：0351-1234567
-
-关于做好元旦春节期间有关工作的通知
-
-某政发〔2023〕12号
-
-各区县人民政府：
-
-请做好元旦春节期间的值班工作。
-
-2023年12月20日
-
-传达政令 公开信息
-
-主办：某市人民政府办公室
-
-地址：某市人民路1号
-
-邮编：030000
-"""
+from indexer.parse.starts import find_starts
+from tests.helpers import ISSUE
 
 
 def test_contents_entries_wrap_sections_and_numbers() -> None:
@@ -285,3 +191,46 @@ def test_documents_start_after_the_previous_one_closes() -> None:
         "中华人民共和国政府和锡兰政府贸易谈判公报",
         "中华人民共和国政府和印度共和国政府贸易谈判公报",
     ]
+
+
+@pytest.mark.parametrize(
+    ("line", "anywhere", "in_contents"),
+    [
+        ("关于甲事的通知……3", 3, 3),
+        ("关于甲事的通知⋯⋯ 3", 3, 3),
+        ("关于甲事的通知. . . (12)", 12, 12),
+        ("关于甲事的通知\t3", 3, 3),
+        ("关于甲事的通知  3", 3, 3),
+        # One space, or none after a 文号's bracket, is a page number only inside the contents.
+        ("关于甲事的通知 3", None, 3),
+        ("（某政发〔2024〕1号）3", None, 3),
+        ("2024年1月3", None, None),
+    ],
+)
+def test_contents_line_tails(line: str, anywhere: int | None, in_contents: int | None) -> None:
+    found = [TOC_TAIL.search(line), TOC_ENTRY_TAIL.search(line)]
+    assert [int(m.group(1)) if m else None for m in found] == [anywhere, in_contents]
+
+
+def test_every_leader_character_leaves_the_entry_title() -> None:
+    entries, _ = parse_entries(["关于甲事的通知 ⋯ 3", "关于乙事的通知 · 5", "关于丙事的通知⋯⋯7"], 0)
+    assert [(e.title, e.page) for e in entries] == [
+        ("关于甲事的通知", 3),
+        ("关于乙事的通知", 5),
+        ("关于丙事的通知", 7),
+    ]
+
+
+def test_a_made_by_note_under_a_title_starts_a_document() -> None:
+    closed = ["关于甲事的通知", "某政发〔2024〕1号", "正文。", "某县人民政府", "2024年1月1日"]
+    rules = ["革命烈士家属优待暂行条例", "（内务部制定）", "第一条 为优待烈属，制定本条例。"]
+    assert find_starts([Line(t, 0) for t in [*closed, *rules]]) == [(0, 1, None), (5, 1, None)]
+    # A numbered heading ending in 发布 names no organ: the heading above it is no title.
+    plan = [
+        "关于甲事的通知",
+        "某政发〔2024〕1号",
+        "一、总则",
+        "突发事件应急处置办法",
+        "4.5 信息发布",
+    ]
+    assert find_starts([Line(t, 0) for t in [*plan, "及时发布信息。"]]) == [(0, 1, None)]

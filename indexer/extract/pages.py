@@ -15,8 +15,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from indexer.chars import is_han
 from indexer.errors import ExtractionError
-from indexer.extract.pdfread import read_pdf
+from indexer.extract.pdfread import RawPage, read_pdf
 from indexer.extract.pdftext import pdf_pages_text
 from indexer.extract.textclean import (
     clean_line,
@@ -38,13 +39,15 @@ class Page:
 
     ``number`` is the 1-based page in the PDF (None for text without page breaks); ``printed``
     is the page number printed in its footer or header, when there was one; ``has_text`` is
-    False for a page without a text layer (a scan).
+    False for a page without a text layer (a scan); ``error`` says why a page could not be read
+    at all (it is then empty).
     """
 
     number: int | None
     text: str
     printed: int | None
     has_text: bool
+    error: str = ""
 
 
 def load_pages(path: Path) -> list[Page]:
@@ -64,20 +67,41 @@ def load_pages(path: Path) -> list[Page]:
         raise ExtractionError(path, f"cannot read: {exc.strerror or exc}") from None
 
 
+def page_warnings(pages: list[Page]) -> list[str]:
+    """One line for each page that could not be read, for the file's warnings.
+
+    >>> page_warnings([Page(1, "通知", None, True), Page(2, "", None, False, "unreadable (EOF)")])
+    ['page 2: unreadable (EOF)']
+    """
+    return [f"page {p.number}: {p.error}" for p in pages if p.error]
+
+
 def _load_pdf(path: Path) -> list[Page]:
     raw = read_pdf(path)
     if not raw:
         raise ExtractionError(path, "PDF has no pages")
     if not any(page.has_text for page in raw):
-        raise ExtractionError(path, "no text layer: scanned? OCR needed")
+        raise ExtractionError(path, _no_text_reason(raw))
+    errors = {p.number: p.error for p in raw if p.error}
     pages = [
-        Page(p.number, "\n\n".join(p.paragraphs), p.printed, p.has_text)
+        Page(p.number, "\n\n".join(p.paragraphs), p.printed, p.has_text, errors.get(p.number, ""))
         for p in pdf_pages_text(raw)
     ]
     if not any(page.text for page in pages):
         # Glyphs are there but map to no characters: fonts without a Unicode table.
         raise ExtractionError(path, "text layer without readable characters (no Unicode map)")
     return pages
+
+
+def _no_text_reason(raw: list[RawPage]) -> str:
+    """Why a PDF without any text is refused: its pages could not be read, or it is a scan."""
+    failed = [p for p in raw if p.error]
+    if not failed:
+        return "no text layer: scanned? OCR needed"
+    first = f"page {failed[0].number}: {failed[0].error}"
+    if len(failed) == len(raw):
+        return f"no page could be read ({first})"
+    return f"no text layer: scanned? OCR needed; {len(failed)} pages could not be read ({first})"
 
 
 def _load_text(path: Path) -> list[Page]:
@@ -152,7 +176,7 @@ def _decode_utf16(data: bytes, path: str | Path) -> str:
         except UnicodeDecodeError:
             continue
         readable = sum(1 for ch in text if ch.isprintable() or ch in "\n\r\t\f") / max(1, len(text))
-        han = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff" or (ch.isascii() and ch.isalnum()))
+        han = sum(1 for ch in text if is_han(ch) or (ch.isascii() and ch.isalnum()))
         if readable > 0.95 and han > score:
             best, score = text, han
     if not best:

@@ -42,7 +42,7 @@ __all__ = ["MAX_CHARS_PER_PAGE", "MAX_PAGES", "RawPage", "Row", "read_pdf"]
 
 MAX_PAGES = 5000
 # A page with more glyphs than this is a drawing or a broken stream, not gazette text; laying it
-# out would take minutes, so it is skipped as a page without text.
+# out would take minutes, so it is skipped, with a warning for the page.
 MAX_CHARS_PER_PAGE = 40000
 # A gazette page's content stream is a few hundred KB at most; a stream that inflates past this
 # is a decompression bomb, refused before pdfminer interprets millions of operators.
@@ -59,6 +59,7 @@ class RawPage:
     rows: tuple[Row, ...]
     has_text: bool
     has_images: bool = False
+    error: str = ""  # why the page could not be read; such a page has no rows
 
 
 _MARKS = set("0123456789*†‡①②③④⑤⑥⑦⑧⑨⑩¹²³⁴⁵⁶⁷⁸⁹⁰")
@@ -151,7 +152,7 @@ def _iter_pages(path: Path, document: PDFDocument) -> Iterator[RawPage]:
     interpreter = PDFPageInterpreter(manager, device)
     pages = PDFPage.create_pages(document)
     number = 0
-    while number < MAX_PAGES:
+    while True:
         try:
             page = next(pages)
         except StopIteration:
@@ -161,8 +162,16 @@ def _iter_pages(path: Path, document: PDFDocument) -> Iterator[RawPage]:
                 raise ExtractionError(
                     path, f"corrupt PDF: no readable pages ({_reason(exc)})"
                 ) from None
+            # The pages after this one are lost; the warning on the next number says so.
+            why = _reason(exc) or type(exc).__name__
+            reason = f"page tree broken here, later pages lost ({why})"
+            yield RawPage(number + 1, 0.0, 0.0, (), has_text=False, error=reason)
             return
         number += 1
+        if number > MAX_PAGES:
+            reason = f"more than {MAX_PAGES:,} pages: this one and the rest not read"
+            yield RawPage(number, 0.0, 0.0, (), has_text=False, error=reason)
+            return
         _check_content_size(path, page, number)
         yield _read_page(interpreter, device, page, number)
 
@@ -190,9 +199,14 @@ def _read_page(
     try:
         interpreter.process_page(page)
         layout: LTPage = device.get_result()
-    except Exception:
-        # One unreadable page must not cost the rest of the file: it counts as a page without text.
-        return RawPage(number, 0.0, 0.0, (), has_text=False)
+    except _TooComplex:
+        reason = f"more than {MAX_CHARS_PER_PAGE:,} glyphs, not read"
+        return RawPage(number, 0.0, 0.0, (), has_text=False, error=reason)
+    except Exception as exc:
+        # One unreadable page must not cost the rest of the file: it becomes an empty page, and
+        # the reason goes to the file's warnings.
+        reason = f"unreadable ({_reason(exc) or type(exc).__name__})"
+        return RawPage(number, 0.0, 0.0, (), has_text=False, error=reason)
     lines: list[TextLine] = []
     rules: list[Rule] = []
     images = _collect(layout, lines, rules)

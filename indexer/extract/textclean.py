@@ -10,7 +10,9 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+from indexer.chars import CN_DIGITS, HAN
+from indexer.doctypes import looks_like_title
+
 # Ideographs plus CJK and full-width punctuation: the characters between which a space is noise.
 WIDE = (
     HAN
@@ -37,10 +39,17 @@ _PAGE_NO_RES = (
     re.compile(r"^[Pp](?:age|\.)?\s*(\d{1,4})(?:\s*of\s*\d{1,4})?$"),
 )
 
-# The end of a table-of-contents entry: dot leaders or a tab, then the page number.
-TOC_TAIL = re.compile(
-    r"(?:[.．·…]{2,}|[.．·…]\s*[.．·…]|\t|\s{2,})\s*[(（]?\s*(\d{1,4})\s*[)）]?\s*$"
-)
+# The tail of a table-of-contents entry: dot leaders (or a gap), then the printed page number,
+# its group 1. Anywhere in a text it takes leaders or a tab or a wide gap: a sentence may end
+# in a number after one space. Inside a known contents list (TOC_ENTRY_TAIL) one space will do,
+# or none after the closing bracket of a 文号.
+TOC_LEADERS = ".．·…⋯"
+_PAGE_AT_END = r"\s*[(（]?\s*(\d{1,4})\s*[)）]?\s*$"
+_LEADER_RUN = rf"[{TOC_LEADERS}]{{2,}}|[{TOC_LEADERS}]\s*[{TOC_LEADERS}]"
+TOC_TAIL = re.compile(rf"(?:{_LEADER_RUN}|\t|\s{{2,}}){_PAGE_AT_END}")
+TOC_ENTRY_TAIL = re.compile(rf"(?:{_LEADER_RUN}|[\t ]|(?<=[)）])){_PAGE_AT_END}")
+# Leaders left at the end of an entry's title when its page number stood on the next line.
+TOC_LEADERS_AT_END = re.compile(rf"[{TOC_LEADERS}]{{2,}}\s*$|\s+[{TOC_LEADERS}]+\s*$")
 
 # A line ending with one of these closes its sentence; a line break after it is meant.
 TERMINAL = "。！？；：!?;:…」』”）)】〕>》"
@@ -49,10 +58,7 @@ _STOPS = "。！？；：!?;:…"
 _STANDALONE = re.compile(
     r"^.{0,30}[〔\[(（【]\s*\d{4}\s*[〕\])）】]\s*\d+\s*号[)）]?$|^[^，。]{2,60}[:：]$"
 )
-_TITLE_END = re.compile(
-    r"(?:通知|通报|通告|公告|决定|意见|批复|函|报告|请示|纪要|方案|办法|规定|公报|指示)$"
-)
-_DATE_ONLY = re.compile(r"^[\d〇零○一二三四五六七八九十\s]+年[\d一二三四五六七八九十\s]+月")
+_DATE_ONLY = re.compile(rf"^[\d{CN_DIGITS}十\s]+年[\d{CN_DIGITS}十\s]+月")
 _LIST_START = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、.．]|"
     r"第[一二三四五六七八九十百零〇\d]+[章节条款]|附件|[①-⑳]|[•·●■□◆★【〖])"
@@ -184,7 +190,7 @@ def _continues(prev: str, line: str, width: int) -> bool:
     first = line.split("\n", 1)[0]
     if line[:1] in " \u3000" or not re.match(f"[{WIDE}\\w]", line) or _STANDALONE.match(first):
         return False
-    if _TITLE_END.search(last) and not re.search("[，。；]", last):
+    if looks_like_title(last) and not _unbalanced(last):
         return False  # a title, which the 文号 or addressee under it does not continue
     if len(last) >= width:
         return True

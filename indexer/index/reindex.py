@@ -1,104 +1,61 @@
 """``gazette index``: bring the index up to date with the source files.
 
 Incremental by content hash: unchanged files are skipped, changed files replace their documents,
-files gone from the scanned sources lose theirs. A rebuild (``--rebuild``, or no index yet, or the
-first build) writes a new generation beside the live one and swaps it in atomically (see
-:mod:`indexer.index.store`). One writer at a time (see :mod:`indexer.lock`). A bad file never
-stops the run: it is reported with its reason and the documents it had before are kept.
+files gone from the scanned sources lose theirs. What the index holds of each file is kept in
+``sources.json`` beside it (see :mod:`indexer.index.manifest`); a file whose size and mtime are
+as recorded is not even read. A rebuild (``--rebuild``, or no index yet) writes a new generation
+beside the live one and swaps it in atomically (see :mod:`indexer.index.store`). One writer at a
+time (see :mod:`indexer.lock`). A bad file never stops the run: it is reported with its reason
+and the documents it had before are kept, by a rebuild too (see :mod:`indexer.index.carry`).
+Every id names one document: a record whose id another source has is refused and reported (see
+:mod:`indexer.index.ids`).
 """
 
 from __future__ import annotations
 
 import shutil
 import time
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from whoosh import index as whoosh_index
 
 from indexer.config import Config, IndexConfig
 from indexer.errors import ExtractionError, StoreError
-from indexer.index import store
-from indexer.index.sources import SourceFile, file_hash, iter_source_files, load_records
-from indexer.index.whoosh.writer import GazetteWriter, write_parallel
+from indexer.index import manifest, store
+from indexer.index.carry import PreviousIndex, carry_over
+from indexer.index.commit import write_documents
+from indexer.index.ids import Claimed, claim_ids
+from indexer.index.manifest import Fingerprint, Manifest, SourceState
+from indexer.index.report import FileOutcome, Progress, ProgressFn, ReindexReport, Status
+from indexer.index.sources import SourceFile, id_path, iter_source_files, load_records
 from indexer.lock import WriterLock
+from indexer.metadata.corrections import load_corrections
 from indexer.records import Record
 from indexer.workers import WorkerFailure, cpu_count, run_isolated
 
-Status = Literal["added", "changed", "unchanged", "removed", "failed"]
-STATUSES: tuple[Status, ...] = ("added", "changed", "unchanged", "removed", "failed")
-WRITER_LIMIT_MB = 256  # MB of postings a writer process holds before it writes a segment out
 # Below this many documents a rebuild is written by one process: each writer process loads the
 # segmenter's dictionary and writes its own segment, which costs more than it saves.
 PARALLEL_MIN_DOCS = 200
+Loaded = tuple[list[Record], list[str]]  # a file's records, and its warnings
 
 
-@dataclass
-class FileOutcome:
-    source: str
-    status: Status
-    documents: int = 0
-    error: str = ""
-    size: int = 0
-
-
-@dataclass
-class ReindexReport:
-    files: list[FileOutcome] = field(default_factory=list)
-    documents: int = 0  # documents in the index after the run
-    seconds: float = 0.0
-    rebuilt: bool = False
-    notes: list[str] = field(default_factory=list)
-
-    def count(self, status: Status) -> int:
-        return sum(1 for f in self.files if f.status == status)
-
-    @property
-    def failed(self) -> list[FileOutcome]:
-        return [f for f in self.files if f.status == "failed"]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "ok": not self.failed,
-            "rebuilt": self.rebuilt,
-            "files": {s: self.count(s) for s in STATUSES},
-            "documents": self.documents,
-            "seconds": round(self.seconds, 3),
-            "failed": [{"source": f.source, "error": f.error} for f in self.failed],
-            "notes": self.notes,
-        }
-
-
-@dataclass(frozen=True)
-class Progress:
-    """One step of a run, for a progress bar: ``phase`` is "read" (files loaded), "write"
-    (documents analysed and added) or "commit" (all added; the index files being written)."""
-
-    phase: str
-    files_done: int = 0
-    files_total: int = 0
-    documents: int = 0
-    bytes_done: int = 0
-    current: str = ""
-
-
-ProgressFn = Callable[[Progress], None]
-
-
-def _load_one(src: SourceFile) -> list[Record] | str:
-    """Worker: a file's records, or the one-line reason it failed."""
+def _load_one(src: SourceFile) -> Loaded | str:
+    """Worker: a file's records and warnings, or the one-line reason it failed."""
+    warnings: list[str] = []
     try:
-        return load_records(src.path, src.key, src.visibility)
+        records = load_records(src.path, src.key, src.visibility, src.id_path, warnings=warnings)
     except ExtractionError as exc:
         return exc.reason
+    return records, warnings
 
 
 def _iter_loaded(
     todo: list[SourceFile], jobs: int, limits: IndexConfig
-) -> Iterator[tuple[SourceFile, list[Record] | str]]:
-    """Each file's records or failure reason, each file in a bounded child process."""
+) -> Iterator[tuple[SourceFile, Loaded | str]]:
+    """Each file's records and warnings or failure reason, each in a bounded child process."""
     results = run_isolated(
         _load_one, todo, jobs=jobs, timeout=limits.file_timeout, memory_mb=limits.file_memory_mb
     )
@@ -119,12 +76,15 @@ def scan_sources(
         ]
     files: dict[str, SourceFile] = {}
     errors: list[FileOutcome] = []
+    roots = [*config.sources.paths, *config.sources.internal_paths]
     for group, visibility in groups:
         for item in iter_source_files(group, config.root, visibility):
             if isinstance(item, ExtractionError):
                 errors.append(FileOutcome(item.path, "failed", error=item.reason))
-            else:
-                files.setdefault(item.key, item)
+            elif item.key not in files:
+                # The configured folder first: a file's ids are the same whether it is indexed
+                # alone (`gazette index FILE`) or with its folder.
+                files[item.key] = replace(item, id_path=id_path(item.path, roots, group))
     return list(files.values()), errors
 
 
@@ -184,9 +144,11 @@ class _Run:
     ) -> None:
         self.config, self.layout, self.paths, self.jobs = config, layout, paths, jobs
         self.internal, self.progress, self.report = internal, progress, report
-        from indexer.analysis import read_user_dict
+        self.outcomes: dict[str, FileOutcome] = {}
+        from indexer.analysis.segment import read_user_dict
 
         self.config_words = read_user_dict(config.analysis.user_dict)
+        self.corrections = load_corrections(config.sources.corrections)
 
     def execute(self, rebuild: bool) -> None:
         files, scan_errors = scan_sources(self.config, self.paths, self.internal)
@@ -197,156 +159,221 @@ class _Run:
         else:
             self._update(files)
 
-    def _hash_all(self, files: list[SourceFile]) -> dict[str, str]:
-        hashes = {}
+    def _outcome(self, outcome: FileOutcome) -> FileOutcome:
+        self.report.files.append(outcome)
+        self.outcomes[outcome.source] = outcome
+        return outcome
+
+    def _fingerprint_all(
+        self, files: list[SourceFile], states: dict[str, SourceState]
+    ) -> dict[str, Fingerprint]:
+        """Each readable file's fingerprint; the unreadable ones reported as failed."""
+        found = {}
         for src in files:
             try:
-                hashes[src.key] = file_hash(src.path)
+                found[src.key] = manifest.fingerprint(src.path, states.get(src.key))
             except OSError as exc:
-                self.report.files.append(FileOutcome(src.key, "failed", error=str(exc.strerror)))
-        return hashes
+                self._outcome(FileOutcome(src.key, "failed", error=str(exc.strerror or exc)))
+        return found
+
+    def _gone(self, states: dict[str, SourceState], files: list[SourceFile]) -> list[str]:
+        """Indexed sources no longer found in the scanned paths (not those under a path that
+        cannot be seen now)."""
+        scanned = {f.key for f in files}
+        unseen = missing_roots(self.config, self.paths)
+        return [
+            k
+            for k in states
+            if k not in scanned
+            and _in_scope(k, self.config.root, self.paths)
+            and not (unseen and _in_scope(k, self.config.root, unseen))
+        ]
 
     def _load(
-        self, todo: list[SourceFile], known: dict[str, tuple[str, str]]
-    ) -> Iterator[tuple[SourceFile, list[Record]]]:
-        """Load files (in parallel), report each, and yield the ones that gave records."""
+        self, todo: list[SourceFile], known: Iterable[str]
+    ) -> list[tuple[SourceFile, list[Record]]]:
+        """Load files (in parallel), report each; the ones that gave records, in key order."""
+        known = set(known)
         done_bytes = docs = 0
+        loaded = []
         sizes = {s.key: s.path.stat().st_size for s in todo}
         self.progress(Progress("read", 0, len(todo), 0, 0))
         for n, (src, result) in enumerate(_iter_loaded(todo, self.jobs, self.config.index), 1):
             done_bytes += sizes[src.key]
             status: Status = "changed" if src.key in known else "added"
             if isinstance(result, str):
-                self.report.files.append(
-                    FileOutcome(src.key, "failed", error=result, size=sizes[src.key])
-                )
+                self._outcome(FileOutcome(src.key, "failed", error=result, size=sizes[src.key]))
             else:
-                docs += len(result)
-                self.report.files.append(
-                    FileOutcome(src.key, status, len(result), size=sizes[src.key])
-                )
-                yield src, result
+                records, warnings = result
+                self.corrections.apply(records)
+                docs += len(records)
+                self._outcome(
+                    FileOutcome(src.key, status, len(records), size=sizes[src.key])
+                ).warnings.extend(warnings)
+                loaded.append((src, records))
             self.progress(Progress("read", n, len(todo), docs, done_bytes, src.key))
+        return sorted(loaded, key=lambda pair: pair[0].key)
+
+    def _claim(
+        self,
+        loaded: list[tuple[SourceFile, list[Record]]],
+        taken: dict[str, str],
+        before: dict[str, str],
+    ) -> Claimed:
+        """Keep one record per id (see :mod:`indexer.index.ids`); report the refused ones."""
+        claimed = claim_ids([(src.key, recs) for src, recs in loaded], taken, before)
+        for key in claimed.refused:
+            outcome = self.outcomes[key]
+            outcome.documents = len(claimed.kept[key])
+            outcome.warnings.append(claimed.problem(key))
+        return claimed
+
+    def _new_states(
+        self,
+        loaded: list[tuple[SourceFile, list[Record]]],
+        claimed: Claimed,
+        fingerprints: dict[str, Fingerprint],
+    ) -> dict[str, SourceState]:
+        return {
+            src.key: SourceState(
+                sha1=fingerprints[src.key].sha1,
+                visibility=src.visibility,
+                id_path=src.id_path,
+                size=fingerprints[src.key].size,
+                mtime_ns=fingerprints[src.key].mtime_ns,
+                ids=tuple(sorted(rec.id for rec in claimed.kept[src.key])),
+                complete=src.key not in claimed.refused,
+                corrections=self.corrections.digest(rec.id for rec in claimed.kept[src.key]),
+            )
+            for src, _ in loaded
+        }
 
     def _rebuild(self, files: list[SourceFile]) -> None:
-        hashes = self._hash_all(files)
-        todo = [f for f in files if f.key in hashes]
-        loaded = sorted(self._load(todo, {}), key=lambda pair: pair[0].key)
-        from indexer.analysis import collect_terms
+        previous = PreviousIndex.open(self.layout)
+        fingerprints = self._fingerprint_all(files, {})
+        loaded = self._load([f for f in files if f.key in fingerprints], ())
+        failed = {o.source for o in self.report.files if o.status == "failed"}
+        carried = carry_over(previous, [k for k in previous.states if k in failed])
+        carried.add(carry_over(previous, self._unseen(previous.states, files), unseen=True))
+        self.report.notes.extend(carried.notes)
+        claimed = self._claim(loaded, carried.ids_by_owner(), previous.owners())
+        states = carried.states | self._new_states(loaded, claimed, fingerprints)
+        docs = [(rec, carried.states[key].sha1) for key, recs in carried.records for rec in recs]
+        docs += [
+            (rec, fingerprints[src.key].sha1) for src, _ in loaded for rec in claimed.kept[src.key]
+        ]
+        from indexer.analysis.vocabulary import collect_terms
 
-        records = [rec for _, recs in loaded for rec in recs]
-        user_words = tuple(sorted(set(self.config_words) | set(collect_terms(records))))
+        user_words = tuple(
+            sorted(set(self.config_words) | set(collect_terms([rec for rec, _ in docs])))
+        )
         gen = self.layout.new_generation()
         try:
             ix = whoosh_index.create_in(str(gen), store.make_schema(user_words))
-            self._write(ix, loaded, hashes, delete=(), parallel=len(records) >= PARALLEL_MIN_DOCS)
-            if ix.doc_count() != len(records):
+            self._write(ix, docs, delete=(), parallel=len(docs) >= PARALLEL_MIN_DOCS)
+            if ix.doc_count() != len(docs):
                 raise StoreError(
-                    f"the new index holds {ix.doc_count()} of {len(records)} documents "
+                    f"the new index holds {ix.doc_count()} of {len(docs)} documents "
                     "(a writer process failed); the previous index is unchanged"
                 )
             meta = store.analysis_meta(self.config_words, user_words)
             meta["built_at"] = time.strftime("%Y-%m-%dT%H:%M:%S")
             store.write_meta(gen, meta)
+            self._save_states(gen, states)
             store.swap_live(self.layout, gen)
         except BaseException:
             shutil.rmtree(gen, ignore_errors=True)
             raise
         self.report.documents = ix.doc_count()
+        self._note_orphans(states)
 
     def _update(self, files: list[SourceFile]) -> None:
-        ix, _gen, meta = store.open_live(self.layout)
+        ix, gen, meta = store.open_live(self.layout)
         store.check_analysis(meta, self.config_words)
-        with ix.reader() as reader:
-            known = store.indexed_sources(reader)
-        hashes = self._hash_all(files)
-        todo = []
-        for src in files:
-            if src.key not in hashes:
-                continue
-            if known.get(src.key) == (hashes[src.key], src.visibility):
-                self.report.files.append(FileOutcome(src.key, "unchanged"))
-            else:
-                todo.append(src)
-        scanned = {f.key for f in files}
-        unseen = missing_roots(self.config, self.paths)
-        gone = [
-            k
-            for k in known
-            if k not in scanned
-            and _in_scope(k, self.config.root, self.paths)
-            and not (unseen and _in_scope(k, self.config.root, unseen))
-        ]
-        loaded = sorted(self._load(todo, known), key=lambda pair: pair[0].key)
-        self.report.files.extend(FileOutcome(k, "removed") for k in gone)
-        if loaded or gone:
-            self._write(ix, loaded, hashes, delete=[*gone, *(s.key for s, _ in loaded)])
+        known = manifest.load(gen, ix)
+        fingerprints = self._fingerprint_all(files, known.states)
+        todo = [src for src in files if src.key in fingerprints]
+        todo = [src for src in todo if not self._unchanged(src, fingerprints[src.key], known)]
+        gone = self._gone(known.states, files)
+        loaded = self._load(todo, known.states)
+        for key in gone:
+            self._outcome(FileOutcome(key, "removed"))
+        replaced = {*gone, *(src.key for src, _ in loaded)}
+        owners = known.ids_by_owner()
+        taken = {doc_id: key for doc_id, key in owners.items() if key not in replaced}
+        claimed = self._claim(loaded, taken, owners)
+        if replaced:
+            docs = [
+                (rec, fingerprints[src.key].sha1)
+                for src, _ in loaded
+                for rec in claimed.kept[src.key]
+            ]
+            self._write(ix, docs, delete=sorted(replaced))
+            for key in gone:
+                del known.states[key]
+            known.states.update(self._new_states(loaded, claimed, fingerprints))
+            known.dirty = True
+        if known.dirty:
+            self._save_states(gen, known.states)
         self.report.documents = ix.doc_count()
+        self._note_orphans(known.states)
+
+    def _unchanged(self, src: SourceFile, fp: Fingerprint, known: Manifest) -> bool:
+        """Whether the index holds this version of the file; reported "unchanged" if so, and
+        its entry vouched for by the newer stat."""
+        state = known.states.get(src.key)
+        if (
+            state is None
+            or not state.indexes(fp, src.visibility, src.id_path)
+            or state.corrections != self.corrections.digest(state.ids)
+        ):
+            return False
+        self._outcome(FileOutcome(src.key, "unchanged"))
+        if (state.size, state.mtime_ns) != (fp.size, fp.mtime_ns):
+            known.states[src.key] = manifest.with_fingerprint(state, fp)
+            known.dirty = True
+        return True
+
+    def _unseen(self, states: dict[str, SourceState], files: list[SourceFile]) -> list[str]:
+        """Indexed sources under a scanned path that cannot be seen now (an unmounted share)."""
+        unseen = missing_roots(self.config, self.paths)
+        scanned = {f.key for f in files}
+        return [
+            k
+            for k in states
+            if unseen and k not in scanned and _in_scope(k, self.config.root, unseen)
+        ]
+
+    def _note_orphans(self, states: dict[str, SourceState]) -> None:
+        """Report each staff correction whose document is not in the index (its file gone, or
+        its id changed): kept in the file, never dropped silently, but not an input failure."""
+        indexed = (doc_id for state in states.values() for doc_id in state.ids)
+        path = self.config.sources.corrections
+        self.report.notes.extend(
+            f"{path}: correction of {doc_id} kept, but no such document is in the index"
+            for doc_id in self.corrections.orphans(indexed)
+        )
+
+    def _save_states(self, gen: Path, states: dict[str, SourceState]) -> None:
+        """Record the sources' states; when that fails the index is still right, and the next
+        run rebuilds the states from it (slower), so a note is enough."""
+        try:
+            manifest.save(gen, states)
+        except OSError as exc:
+            self.report.notes.append(
+                f"cannot record the sources' state in {gen}: {exc.strerror or exc};"
+                " the next run reads it from the index"
+            )
 
     def _write(
-        self,
-        ix: Any,
-        loaded: list[tuple[SourceFile, list[Record]]],
-        hashes: dict[str, str],
-        delete: Iterable[str],
-        parallel: bool = False,
+        self, ix: Any, docs: list[tuple[Record, str]], delete: Iterable[str], parallel: bool = False
     ) -> None:
-        """Delete the given sources' documents and add the loaded ones, in one commit.
-
-        ``parallel`` (rebuilds only) analyses and writes in ``jobs`` processes, each writing
-        its own segment (see :func:`indexer.index.whoosh.writer.write_parallel`). Segments are
-        written as separate files, not one compound file: Whoosh reads a compound file's terms and
-        postings into a private copy for every searcher it opens (85 MB a searcher for the
-        3,423 laws).
-        """
-        docs = [(rec, hashes[src.key]) for src, recs in loaded for rec in recs]
-        total = len(docs)
-
-        def progress(done: int) -> None:
-            phase = "commit" if done >= total else "write"
-            self.progress(Progress(phase, documents=done, files_total=total))
-
-        options: dict[str, Any] = {"compound": False, "limitmb": WRITER_LIMIT_MB}
-        try:
-            if parallel and self.jobs > 1:
-                write_parallel(
-                    ix,
-                    total,
-                    lambda i: store.record_to_doc(*docs[i]),
-                    sizes=[len(rec.title) + len(rec.body) for rec, _ in docs],
-                    jobs=self.jobs,
-                    writer_options=options,
-                    progress=progress,
-                )
-            else:
-                self._write_serial(ix, docs, delete, options, progress)
-        except OSError as exc:
-            raise StoreError(
-                f"cannot write the index at {self.layout.live}: "
-                f"{exc.strerror or exc}; the previous index is unchanged"
-            ) from None
-
-    def _write_serial(
-        self,
-        ix: Any,
-        docs: list[tuple[Record, str]],
-        delete: Iterable[str],
-        options: dict[str, Any],
-        progress: Callable[[int], None],
-    ) -> None:
-        try:
-            writer = GazetteWriter(ix, **options)
-        except whoosh_index.LockError:  # pragma: no cover - our own lock is taken first
-            raise StoreError("the index is locked by another writer") from None
-        try:
-            for key in delete:
-                writer.delete_by_term("source", key)
-            for done, (rec, sha1) in enumerate(docs, 1):
-                writer.add_document(**store.record_to_doc(rec, sha1))
-                if done % 50 == 0 or done == len(docs):
-                    progress(done)
-            writer.commit()
-        except BaseException:
-            if not writer.is_closed:
-                writer.cancel()
-            raise
+        write_documents(
+            ix,
+            docs,
+            delete,
+            live=self.layout.live,
+            jobs=self.jobs,
+            parallel=parallel,
+            progress=self.progress,
+        )

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from indexer.config import Config
-from indexer.index import store
+from indexer.index import manifest, store
 
 
 def _dir_size(path: Path) -> int:
@@ -26,7 +26,7 @@ def index_stats(config: Config) -> dict[str, Any]:
             counts[name] = Counter(
                 column[n] for n in range(reader.doc_count_all()) if reader.is_deleted(n) is False
             )
-        sources = len(store.indexed_sources(reader))
+        sources = len(manifest.load(gen, ix).states)
         documents = reader.doc_count()
     return {
         "path": str(layout.live),

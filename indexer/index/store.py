@@ -49,6 +49,7 @@ _META_FIELDS = (
     "pdf_page",
     "attachments",
     "contact",
+    "corrected",
 )
 
 

@@ -1,4 +1,5 @@
 """Metadata: document blocks → :class:`~indexer.records.Record` with the fields DESIGN.md names.
 
-May import: ``indexer.parse``, ``indexer.recognise``, ``indexer.records``, ``indexer.errors``.
+May import: ``indexer.parse``, ``indexer.recognise``, ``indexer.records``, ``indexer.errors``,
+``indexer.chars``, ``indexer.doctypes``.
 """

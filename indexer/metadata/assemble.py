@@ -14,36 +14,35 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from indexer.chars import CN_DIGITS, CN_NUMERAL, fold_width
+from indexer.doctypes import doc_type
 from indexer.errors import ExtractionError
 from indexer.extract.textclean import collapse_spaces
 from indexer.parse.body import attachment_list, enclosed_title, label_enclosed, label_lines, render
 from indexer.parse.split import Block, Issue, Line, PageLike, is_docnum_line, split_issue
 from indexer.recognise.dates import chinese_year, iter_dates, parse_date, parse_date_line
-from indexer.recognise.docinfo import doc_type, is_org, split_orgs, title_issuers
+from indexer.recognise.docinfo import is_org, split_orgs, title_issuers
 from indexer.recognise.docnum import (
     canonical_doc_number,
     find_doc_numbers,
     iter_doc_numbers,
     parse_doc_number,
 )
+from indexer.recognise.notes import made_by
+from indexer.recognise.numerals import cn_int
 from indexer.records import Record
 
 if TYPE_CHECKING:
     from indexer.extract.pages import Page
 
-_ISSUE_NO = re.compile(
-    r"(?P<y>(?:19|20)\d\d|[〇零○一二三四五六七八九]{4})\s*年\s*第\s*(?P<n>[\d一二三四五六七八九十百]+)\s*(?P<k>[期号])"
-)
-_MADE_BY = re.compile(r"^(?P<org>.{2,40}?)(?:制定|发布|颁布|公布|印发)$")
+_YEAR = rf"(?:(?:19|20)\d\d|[{CN_DIGITS}]{{4}})"
+_ISSUE_NO = re.compile(rf"(?P<y>{_YEAR})\s*年\s*第\s*(?P<n>[\d{CN_NUMERAL}]+)\s*(?P<k>[期号])")
 _CONTACT = re.compile(r"咨询(?:单位|部门|机构)\s*[:：]\s*(?P<v>[^\t]+?)\s*(?=咨询电话|\t|$)")
 _PHONE = re.compile(r"咨询电话\s*[:：]\s*(?P<v>[\d\-—－()（）\s、,，/]{5,40})")
 # ``一九五四年十月十四日订于新德里``: an agreement's date is where it was signed.
 _SIGNED = re.compile(r"^\s*(?:在\S{1,8})?(?:订于|签订|签署|签于|订立|签字)")
 _REPEAL = re.compile(r"废止|停止执行|不再执行|同时失效|予以撤销")
-_MONTH_LINE = re.compile(
-    r"^(?:(?:19|20)\d\d|[〇零○一二三四五六七八九]{4})\s*年\s*[\d一二三四五六七八九十]{1,2}\s*月$"
-)
-_CN_DIGITS = {ch: i for i, ch in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0}
+_MONTH_LINE = re.compile(rf"^{_YEAR}\s*年\s*[\d{CN_DIGITS}十]{{1,2}}\s*月$")
 
 
 @dataclass(frozen=True)
@@ -86,10 +85,11 @@ def gazette_info(issue: Issue) -> Gazette:
         return Gazette()
     label, year = "", None
     for line in [*issue.front, *issue.back]:
-        m = _ISSUE_NO.search(line.text)
-        if m:
+        m = _ISSUE_NO.search(fold_width(line.text))
+        number = cn_int(m["n"]) if m else None
+        if m and number is not None:
             year = chinese_year(m["y"])
-            label = f"{year}年第{_cn_int(m['n'])}{m['k']}"
+            label = f"{year}年第{number}{m['k']}"
             break
     date = ""
     for line in [*issue.front, *issue.back]:
@@ -98,17 +98,6 @@ def gazette_info(issue: Issue) -> Gazette:
             if date:
                 break
     return Gazette(label, date, year)
-
-
-def _cn_int(text: str) -> int:
-    if text.isdigit():
-        return int(text)
-    if set(text) <= set(_CN_DIGITS):
-        return int("".join(str(_CN_DIGITS[c]) for c in text))
-    tens, _, ones = text.partition("十")
-    if "十" not in text:
-        return _CN_DIGITS.get(text, 0)
-    return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
 
 
 def _record(block: Block, pages: Sequence[PageLike], gazette: Gazette, source: str) -> Record:
@@ -198,9 +187,9 @@ def _red_header(lines: Sequence[Line]) -> list[str]:
 def _made_by(lines: Sequence[Line]) -> list[str]:
     """``内务部制定`` under a title: the body that made the document."""
     for line in lines[:3]:
-        m = _MADE_BY.match(line.text)
-        if m and is_org(m["org"]):
-            return split_orgs(m["org"])
+        orgs = made_by(line.text)
+        if orgs:
+            return orgs
     return []
 
 

@@ -14,17 +14,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from indexer.extract.textclean import collapse_spaces
+from indexer.extract.textclean import (
+    TOC_ENTRY_TAIL,
+    TOC_LEADERS,
+    TOC_LEADERS_AT_END,
+    collapse_spaces,
+)
 from indexer.recognise.docinfo import is_org
 from indexer.recognise.docnum import canonical_doc_number
 
 _TOC_HEADER = re.compile(r"^(?:本期)?目\s*[录次錄]$|^CONTENTS$", re.IGNORECASE)
 _SECTION = re.compile(r"^[【〖\[［]\s*(?P<name>[^】〗\]］]{2,20})\s*[】〗\]］]$")
 _NUMBER_IN_BRACKETS = re.compile(r"[(（]\s*(?P<num>[^()（）]{2,30}?号)\s*[)）]\s*$")
-_LEADERS = re.compile(r"[.．·…⋯]{2,}\s*$|\s+[.．·…]+\s*$")
 _MAX_PENDING = 3
-# Inside the contents a single space, or none after a bracket, may separate the page number.
-_ENTRY_TAIL = re.compile(r"(?:[.．·…⋯]{2,}|[\t ]|(?<=[)）]))\s*[(（]?\s*(\d{1,4})\s*[)）]?\s*$")
 _KEY_DROP = re.compile(r"[\s\u3000·•・.．,，、:：;；\"'“”‘’「」『』《》〈〉<>—–\-_~～!！?？]")
 _BRACKETS = str.maketrans("（）【】〔〕［］｛｝", "()[][][]{}")
 
@@ -114,7 +116,7 @@ def parse_entries(lines: Sequence[str], start: int) -> tuple[list[TocEntry], int
         if section_match:
             pending, section = [], section_match["name"].strip()
             continue
-        tail = _ENTRY_TAIL.search(text)
+        tail = TOC_ENTRY_TAIL.search(text)
         if tail and _entry_title("".join([*pending, text[: tail.start()]]))[0]:
             page = int(tail.group(1))
             if entries and entries[-1].page is not None and page < entries[-1].page:
@@ -135,14 +137,14 @@ def _make_entry(parts: list[str], page: int, section: str) -> TocEntry:
 
 def _entry_title(text: str) -> tuple[str, str]:
     """Title and canonical 文号 of an entry's text without its page number."""
-    text = _LEADERS.sub("", collapse_spaces(text.replace("\t", " "))).strip()
+    text = TOC_LEADERS_AT_END.sub("", collapse_spaces(text.replace("\t", " "))).strip()
     number = ""
     m = _NUMBER_IN_BRACKETS.search(text)
     if m:
         number = canonical_doc_number(m["num"])
         if number:
             text = text[: m.start()].strip()
-    return text.strip(" .．…·"), number
+    return text.strip(" " + TOC_LEADERS), number
 
 
 @dataclass(frozen=True)

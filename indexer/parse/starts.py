@@ -11,13 +11,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from indexer.chars import is_han
+from indexer.doctypes import looks_like_title
 from indexer.extract.textclean import page_number, starts_item
 from indexer.parse.contents import norm_key
 from indexer.parse.lines import Line, Start, closing_line, is_docnum_line
 from indexer.recognise.dates import parse_date_line
-from indexer.recognise.docinfo import is_org, looks_like_title, title_issuers
+from indexer.recognise.docinfo import is_org, title_issuers
+from indexer.recognise.notes import made_by
 
-_MADE_BY = re.compile(r"^[^，。；：]{2,30}(?:制定|发布|颁布)$")
 _SALUTATION = re.compile(r"^[^，。；:：]{2,80}[:：]$")
 _ATTACHMENT_LABEL = re.compile(r"^附\s*件\s*[\d一二三四五六七八九十\-—.．]*\s*[:：]?$")
 
@@ -72,10 +74,11 @@ def _issuer_line(line: Line) -> bool:
 
 
 def _confirmed(lines: list[Line], i: int, span: int) -> bool:
-    """A title starts a document when its 文号 follows; or when it names an issuer and either an
-    addressee or a date follows, or the previous document has just closed (date, 此件公开发布)."""
+    """A title starts a document when its 文号 or a note naming its maker (内务部制定) follows; or
+    when it names an issuer and either an addressee or a date follows, or the previous document
+    has just closed (date, 此件公开发布)."""
     after = lines[i + span : i + span + 3]
-    if any(is_docnum_line(ln.text) or _MADE_BY.match(ln.text) for ln in after[:2]):
+    if any(is_docnum_line(ln.text) or made_by(ln.text) for ln in after[:2]):
         return True
     if (
         i > 0
@@ -118,10 +121,10 @@ def single_start(lines: Sequence[Line]) -> Start:
         text = line.text
         if (
             page_number(text) is not None
-            or re.fullmatch(r"附\s*件\s*[\d一二三四五六七八九十]*[:：]?", text)
+            or _ATTACHMENT_LABEL.match(text)
             or is_docnum_line(text)
             or parse_date_line(text)
-            or len(re.findall(r"[\u4e00-\u9fff]", text)) < 4
+            or sum(map(is_han, text)) < 4
             or re.search(r"[。；，]", text)
             or len(text) > 80
         ):

@@ -1,4 +1,7 @@
-"""What a title tells: the 文种 (document type) and the 发文机关 (issuer or issuers).
+"""What a title tells: the 发文机关 (issuer or issuers).
+
+The 文种 a title ends with, and whether a line is a title at all, are read by
+:mod:`indexer.doctypes`, which text extraction needs too.
 
 Chinese official titles follow one pattern, 发文机关 + 关于 + 事由 + 文种 (吕梁市离石区人民政府关于
 印发…方案的通知), with variants in older and diplomatic documents: joint issuers joined by 和 or
@@ -11,71 +14,9 @@ from __future__ import annotations
 import functools
 import re
 
-# Longest first, so that 联合宣言 wins over 宣言 and 命令 over 令; the value is the stored type.
-_TYPES: tuple[tuple[str, str], ...] = tuple(
-    sorted(
-        {
-            "联合宣言": "联合宣言",
-            "联合声明": "联合声明",
-            "联合公报": "公报",
-            "公报": "公报",
-            "通知": "通知",
-            "通报": "通报",
-            "通告": "通告",
-            "公告": "公告",
-            "决定": "决定",
-            "决议": "决议",
-            "命令": "命令",
-            "批复": "批复",
-            "复函": "函",
-            "函": "函",
-            "意见": "意见",
-            "实施意见": "意见",
-            "报告": "报告",
-            "请示": "请示",
-            "会议纪要": "纪要",
-            "纪要": "纪要",
-            "指示": "指示",
-            "任命人员": "任命",
-            "任命名单": "任命",
-            "任免名单": "任命",
-            "议案": "议案",
-            "办法": "办法",
-            "规定": "规定",
-            "条例": "条例",
-            "细则": "细则",
-            "规则": "规则",
-            "方案": "方案",
-            "规划": "规划",
-            "计划": "计划",
-            "预案": "预案",
-            "指南": "指南",
-            "章程": "章程",
-            "协定": "协定",
-            "协议": "协议",
-            "议定书": "议定书",
-            "条约": "条约",
-            "照会": "照会",
-            "覆照": "照会",
-            "复照": "照会",
-            "的信": "信",
-            "电文": "电报",
-            "电报": "电报",
-            "贺电": "电报",
-            "声明": "声明",
-            "宣言": "宣言",
-            "解释": "解释",
-            "答复": "答复",
-            "讲话": "讲话",
-            "白皮书": "白皮书",
-            "法": "法",
-        }.items(),
-        key=lambda kv: -len(kv[0]),
-    )
-)
-_TYPE_WORDS = tuple(word for word, _ in _TYPES if len(word) > 1)
-_ORDER_RE = re.compile(r"令\s*[(（]?\s*第?[\d一二三四五六七八九十百零〇]+号\s*[)）]?$|[^命]令$")
-_TRAILING_NOTE = re.compile(r"\s*[(（][^()（）]{1,16}[)）]\s*$")
+from indexer.chars import HAN
+from indexer.doctypes import TYPE_WORDS
+
 ORG_SUFFIXES = (
     "人民政府",
     "政府",
@@ -157,9 +98,7 @@ _PERSON_TITLES = (
     "|省长|市长|县长|区长|局长|大使"
 )
 _PERSON_AFTER_ORG = re.compile(rf"^(?:{_PERSON_TITLES})(?![团处])")
-_PERSON_FIRST = re.compile(
-    rf"^([\u4e00-\u9fff]{{2,3}}(?:{_PERSON_TITLES}))(?=向|为|致|关于|的|在|就)"
-)
+_PERSON_FIRST = re.compile(rf"^([{HAN}]{{2,3}}(?:{_PERSON_TITLES}))(?=向|为|致|关于|的|在|就)")
 _JOINERS = "和与及暨"
 # Two-party abbreviations in diplomatic titles (中苏关于…, 关于中苏…, 中印联合声明).
 _PARTY_NAMES = {
@@ -179,28 +118,6 @@ _PARTY_NAMES = {
 }
 _PARTNERS = "".join(k for k in _PARTY_NAMES if k != "中")
 _PARTIES_RE = re.compile(rf"^(?:关于)?(中[{_PARTNERS}]{{1,2}})(?=关于|联合|两国|举行|签订|会谈)")
-
-
-def doc_type(title: str) -> str:
-    """The 文种 of a document from its title; ``""`` when the title names none.
-
-    >>> doc_type("吕梁市离石区人民政府关于印发吕梁市离石区推行政府法律顾问制度工作方案的通知")
-    '通知'
-    >>> doc_type("新型冠状病毒肺炎诊疗方案（试行第九版）"), doc_type("国务院令（第708号）")
-    ('方案', '令')
-    """
-    text = title.strip()
-    while True:
-        shorter = _TRAILING_NOTE.sub("", text)
-        if shorter == text or not shorter:
-            break
-        text = shorter
-    if _ORDER_RE.search(title.strip()) or _ORDER_RE.search(text):
-        return "令"
-    for word, kind in _TYPES:
-        if text.endswith(word):
-            return "" if kind == "法" and len(text) < 4 else kind
-    return ""
 
 
 def is_org(name: str) -> bool:
@@ -282,7 +199,7 @@ def _org_chain(title: str) -> list[str]:
         person = _person_after(rest)
         if person:
             return [*orgs[:-1], orgs[-1] + person]
-        if rest.startswith(_CONNECTORS) or rest.startswith(_TYPE_WORDS):
+        if rest.startswith(_CONNECTORS) or rest.startswith(TYPE_WORDS):
             return orgs
     return []
 
@@ -298,19 +215,3 @@ def _person_after(rest: str) -> str:
         if after.startswith(_CONNECTORS):
             return rest[: name_at + size]
     return rest[: name_at + 3] if len(rest) > name_at + 3 else ""
-
-
-def looks_like_title(text: str) -> bool:
-    """A line that can be a document's title: ends with a 文种, no sentence punctuation.
-
-    >>> looks_like_title("某区人民政府关于武勇同志任免职务的通知"), looks_like_title("特此通知")
-    (True, False)
-    """
-    text = text.strip()
-    if (
-        not 6 <= len(text) <= 150
-        or re.search(r"[。；，：]", text)
-        or text.startswith(("特此", "附件"))
-    ):
-        return False
-    return bool(doc_type(text))

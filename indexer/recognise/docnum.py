@@ -12,14 +12,15 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from indexer.chars import HAN, fold_width
+
 # Brackets printed around the year: 〔〕 (canonical), [] () （） 【】 〖〗 ［］
 # and the look-alike 〈〉.
 _OPEN = "〔[(（【〖［{〈<"
 _CLOSE = "〕])）】〗］}〉>"
-_HAN = r"\u3400-\u4dbf\u4e00-\u9fff"
 # The prefix (机关代字): Han characters, possibly with a trailing 发/函/字 etc. Bounded in length
 # so a whole sentence is not swallowed; the caller trims leading words such as 根据/按.
-_PREFIX = rf"[{_HAN}A-Za-z]{{1,16}}"
+_PREFIX = rf"[{HAN}A-Za-z]{{1,16}}"
 _SP = r"[ \t\u3000]*"
 
 # Between its parts a 文号 may be broken over lines: ``联防联控机制综发〔2020〕`` / ``255 号``.
@@ -41,7 +42,7 @@ _LEADING_NOISE = re.compile(
 # Words that end up before a year without being a 机关代字 (第2024年3号, 截至2024年12号).
 _BAD_START = re.compile(r"^(?:第|截至|截止)+")
 # Without brackets (离政办发2024年1号) only a prefix ending like a 代字 is taken for one.
-_YEAR_FORM_PREFIX = re.compile(r"^[\u3400-\u9fffA-Za-z]{2,}[发函字办令电复批通告]$")
+_YEAR_FORM_PREFIX = re.compile(rf"^[{HAN}A-Za-z]{{2,}}[发函字办令电复批通告]$")
 
 
 @dataclass(frozen=True)
@@ -54,21 +55,6 @@ class DocNumber:
 
     def __str__(self) -> str:
         return f"{self.prefix}〔{self.year}〕{self.number}号"
-
-
-_HALF_WIDTH = {
-    ord(full): half
-    for full, half in zip(
-        "０１２３４５６７８９ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ",
-        "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
-        strict=True,
-    )
-}
-
-
-def _normalise_width(text: str) -> str:
-    """Full-width digits and letters to half width; keep Chinese punctuation as it is."""
-    return text.translate(_HALF_WIDTH)
 
 
 # Where a year could begin (every position, overlapping ones too), and the spaces _SP allows
@@ -117,12 +103,12 @@ def _clean_prefix(prefix: str) -> str:
 
 
 def iter_doc_numbers(text: str) -> list[tuple[DocNumber, int, int]]:
-    """Every 文号 in ``text`` with its (start, end) span in the width-normalised text.
+    """Every 文号 in ``text`` with its (start, end) span (width folding keeps offsets).
 
     >>> [str(d) for d, _, _ in iter_doc_numbers("按晋财农〔2021〕56号文件精神，吕财农[2017]1号")]
     ['晋财农〔2021〕56号', '吕财农〔2017〕1号']
     """
-    norm = _normalise_width(text)
+    norm = fold_width(text)
     found = []
     for m in _docnum_matches(norm):
         year = int(m.group("year") or m.group("year2"))

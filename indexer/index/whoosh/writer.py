@@ -6,7 +6,8 @@ the pool at commit, and groups it by term again; for our indexes (3,000 postings
 was half of a rebuild. :class:`GazetteWriter` is that writer with a :class:`TermPool` instead:
 each term's postings are appended to its own list as documents are added, in docnum order, so
 the commit only sorts the terms. Everything else (stored fields, columns, lengths, deletions,
-merges, the commit protocol) is Whoosh's.
+merges, the commit protocol) is Whoosh's, but for the default merge policy,
+:func:`reclaim_deleted`, which also gives back the room of deleted documents.
 
 :func:`write_parallel` builds a fresh index in ``jobs`` forked processes, each writing one
 segment of a contiguous share of the documents, then commits the segments together, as
@@ -19,7 +20,8 @@ import multiprocessing
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
-from whoosh.writing import SegmentWriter
+from whoosh.reading import SegmentReader
+from whoosh.writing import MERGE_SMALL, SegmentWriter
 
 from indexer.analysis.fields import FastText
 from indexer.errors import StoreError
@@ -30,6 +32,9 @@ Postings = list[Any]  # docnum, weight, docnum, weight, … in docnum order
 # Memory a pooled posting takes, all told (two list slots, its share of the term's list, key
 # and float weights), measured on the 3,423 laws: 229 MB for 5.2 million postings.
 POSTING_BYTES = 44
+# A segment with more than this share of its documents deleted is rewritten without them at the
+# next commit, so deleted documents never take more room than live ones (a rebuild's size, about).
+DELETED_SHARE_LIMIT = 0.5
 
 
 class TermPool:
@@ -119,12 +124,34 @@ def _merge(a: Postings, b: Postings) -> Postings:
     return [x for pair in pairs for x in pair]
 
 
+def reclaim_deleted(writer: GazetteWriter, segments: list[Any]) -> list[Any]:
+    """The merge policy of a plain ``commit()``: Whoosh's own (``MERGE_SMALL``), after dropping
+    the segments whose documents are all deleted and merging those mostly deleted.
+
+    Whoosh's policy counts deleted documents as if they were live and merges only small segments,
+    so an index whose sources are replaced keeps every old version: six changes of one 200-record
+    file left seven segments, six of them deleted, seven times a rebuild's size. A dropped
+    segment's files are deleted with the commit, as Whoosh deletes merged ones.
+    """
+    live = [seg for seg in segments if seg.doc_count()]
+    worn = {
+        id(seg) for seg in live if seg.deleted_count() > seg.doc_count_all() * DELETED_SHARE_LIMIT
+    }
+    for seg in live:
+        if id(seg) in worn:
+            writer.add_segment(seg)
+    result: list[Any] = MERGE_SMALL(writer, [seg for seg in live if id(seg) not in worn])
+    return result
+
+
 class GazetteWriter(SegmentWriter):  # type: ignore[misc]
     """Whoosh's segment writer with a :class:`TermPool` and the :class:`GazetteCodec`.
 
     ``limitmb`` bounds the pool's memory, as it bounds Whoosh's: when the pool holds that
-    much, it is written out as a finished segment and the writer goes on in a new one. All
-    of them are committed together.
+    much, it is written out as a finished segment and the writer goes on in a new one (after a
+    document, or after a merged segment). All of them are committed together. ``commit()``
+    merges with :func:`reclaim_deleted` unless told otherwise (``merge``, ``optimize`` or
+    ``mergetype``, as Whoosh's).
     """
 
     def __init__(self, ix: Any, limitmb: int = 256, **kwargs: Any) -> None:
@@ -172,6 +199,27 @@ class GazetteWriter(SegmentWriter):  # type: ignore[misc]
         self.docnum += 1
         if pool.postings >= self._max_postings:
             self._next_segment()
+
+    def add_segment(self, segment: Any) -> None:
+        """Copy the live documents of one of the index's segments into this writer (a merge)."""
+        reader = SegmentReader(self.storage, self.schema, segment)
+        try:
+            self.add_reader(reader)
+        finally:
+            reader.close()
+
+    def add_reader(self, reader: Any) -> None:
+        """As Whoosh's, then a new segment if the pool is full (merges add whole segments)."""
+        super().add_reader(reader)
+        if self.pool.postings >= self._max_postings:
+            self._next_segment()
+
+    def _merge_segments(self, mergetype: Any, optimize: Any, merge: Any) -> list[Any]:
+        chosen = (mergetype, self.mergetype, optimize or self.optimize)
+        if chosen == (None, None, False) and (self.merge if merge is None else merge):
+            mergetype = reclaim_deleted
+        result: list[Any] = super()._merge_segments(mergetype, optimize, merge)
+        return result
 
     def _next_segment(self) -> None:
         """Write the pool out as a finished segment and go on in a new, empty one."""

@@ -5,13 +5,16 @@
 Every file is small and made here, except ``scanned.pdf``, page 1 of a real scanned contract
 (``shared/corpus/pdf/scan-cdpf-contract-2017-p1.pdf``, see its MANIFEST). ``expected.json``,
 written beside them, lists what ``gazette index`` must say of each file: ``""`` for a file that
-indexes, otherwise the start of its one-line reason. Large inputs (a 50 MB single line) are made
-at test time instead of being committed.
+indexes, otherwise the start of its one-line reason; ``warnings.json`` lists the files that index
+with a warning (a page that cannot be read, a bad line skipped) and the start of their first
+warning. Large inputs (a 50 MB single line) and file names that are not UTF-8 are made at test
+time instead of being committed.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sys
 import zlib
@@ -21,7 +24,9 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.test_extract import NOTICE, make_pdf  # noqa: E402
+from tests.test_extract import NOTICE, TextItem, make_pdf  # noqa: E402
+
+TextItems = list[TextItem]
 
 NOTICE_TEXT = (
     "吕梁市离石区人民政府关于坏输入测试的通知\n\n离政发〔2024〕77号\n\n各乡（镇）人民政府：\n\n"
@@ -55,6 +60,33 @@ def stream(data: bytes, flate: bool = False) -> bytes:
     return b"<< /Length %d%s >>\nstream\n" % (len(payload), filt) + payload + b"\nendstream"
 
 
+def pdf_with_unreadable_page(good_pages: int) -> bytes:
+    """A PDF of ``good_pages`` notices and a last page whose content stream uses an unknown
+    filter, which pdfminer refuses for that page alone."""
+    marker: TextItems = [(72, 700, 14, "X")]
+    pages: list[TextItems | str] = [*[NOTICE] * good_pages, marker]
+    pdf = make_pdf(pages)
+    old = f"BT /F1 14 Tf 72 700 Td <{'X'.encode('utf-16-be').hex()}> Tj ET".encode()
+    head = b"<<  /Length %d >>\nstream\n" % len(old)
+    assert pdf.count(head + old) == 1
+    pdf = pdf.replace(head + old, b"<< /Filter /Nope /Length 3 >>\nstream\nabc")
+    # The content stream is the last object: only the cross-reference table moved.
+    xref = pdf.rindex(b"\nxref\n") + 1
+    return re.sub(rb"startxref\n\d+", b"startxref\n%d" % xref, pdf)
+
+
+def warned_files() -> dict[str, tuple[bytes, str]]:
+    """Files that index, with a warning (its start given) for what could not be read."""
+    good = '{"id": "ok-2", "title": "正常的记录二", "body": "正文"}\n'.encode()
+    return {
+        "one-page-unreadable.pdf": (pdf_with_unreadable_page(1), "page 2: unreadable"),
+        "some-bad-lines.jsonl": (
+            good + b'{"id": "bad-1", "title": "t", "date": "2024-13-45"}\n',
+            'line 2: date: "2024-13-45" is not a date',
+        ),
+    }
+
+
 def files() -> dict[str, tuple[bytes, str]]:
     good_pdf = make_pdf([NOTICE])
     notice = NOTICE_TEXT.format(extra="")
@@ -77,6 +109,7 @@ def files() -> dict[str, tuple[bytes, str]]:
         "bomb-deep-dict.pdf": (pdf_with_objects(b"<<" * 50_000 + b">>" * 50_000), "corrupt PDF"),
         "xref-loop.pdf": (good_pdf.replace(b"startxref\n", b"startxref\n0\n%"), ""),
         "png-named.pdf": (b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "not a PDF"),
+        "all-pages-unreadable.pdf": (pdf_with_unreadable_page(0), "no page could be read (page 1"),
         # -- PDFs that index -----------------------------------------------------------------
         "good.pdf": (good_pdf, ""),
         "images-and-one-text-page.pdf": (make_pdf(["image", NOTICE, "image"]), ""),
@@ -105,6 +138,22 @@ def files() -> dict[str, tuple[bytes, str]]:
             b'{"title": 3, "body": ["a"], "page": "x"}\n',
             "line 1: title: expected a string",
         ),
+        "lone-surrogate.jsonl": (
+            b'{"title": "\\ud800\xe5\x9d\x8f"}\n',
+            "line 1: invalid Unicode (lone surrogate)",
+        ),
+        "impossible-date.jsonl": (
+            b'{"title": "t", "date": "2024-13-45"}\n',
+            'line 1: date: "2024-13-45" is not a date',
+        ),
+        "page-not-a-number.jsonl": (
+            b'{"title": "t", "pdf_page": "abc"}\n',
+            'line 1: pdf_page: "abc" is not a page number',
+        ),
+        "unknown-visibility.jsonl": (
+            b'{"title": "t", "visibility": "secret"}\n',
+            'line 1: visibility: "secret" is not one of public, internal',
+        ),
         "good.jsonl": ('{"id": "ok-1", "title": "正常的记录", "body": "正文"}\n'.encode(), ""),
     }
 
@@ -114,6 +163,15 @@ def main() -> None:
     for name, (data, message) in files().items():
         (HERE / name).write_bytes(data)
         expected[name] = message
+    warnings: dict[str, str] = {}
+    for name, (data, message) in warned_files().items():
+        (HERE / name).write_bytes(data)
+        expected[name] = ""
+        warnings[name] = message
+    (HERE / "warnings.json").write_text(
+        json.dumps(dict(sorted(warnings.items())), ensure_ascii=False, indent=1) + "\n",
+        encoding="utf-8",
+    )
     shutil.copy(
         ROOT.parent / "shared" / "corpus" / "pdf" / "scan-cdpf-contract-2017-p1.pdf",
         HERE / "scanned.pdf",
