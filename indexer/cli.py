@@ -16,7 +16,7 @@ import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -27,6 +27,7 @@ from indexer.errors import (
     ExtractionError,
     GazetteError,
     IndexMissingError,
+    IndexUnreadableError,
     QueryError,
 )
 from indexer.names import display_name
@@ -112,7 +113,7 @@ def describe_failure(exc: BaseException) -> tuple[str, int]:
     """The one line and the exit code for an error that ends a command."""
     if isinstance(exc, ConfigError | QueryError):
         return str(exc), EXIT_USAGE
-    if isinstance(exc, AnalysisMismatchError | IndexMissingError):
+    if isinstance(exc, AnalysisMismatchError | IndexMissingError | IndexUnreadableError):
         return str(exc), EXIT_REBUILD
     if isinstance(exc, Interrupted):
         return str(exc), EXIT_INTERRUPTED
@@ -157,7 +158,13 @@ class OneLineError(click.BadParameter):
         click.echo(f"gazette: {self.message}", err=True)
 
 
-class WholeNumber(click.ParamType):
+if TYPE_CHECKING:
+    _IntParamType = click.ParamType[int]
+else:  # click before 8.2 has no type parameters at run time
+    _IntParamType = click.ParamType
+
+
+class WholeNumber(_IntParamType):
     """An option's whole number, parsed by :func:`indexer.numbers.parse_whole` as the web's
     are: ASCII digits only, within ``lo``–``hi`` (click's INT takes ``٣`` and ``1_000``)."""
 
@@ -282,6 +289,7 @@ def _print_report(report: Any) -> None:
     click.echo(
         f"{verb}: files {counts}; {report.documents} documents in index; {report.seconds:.2f} s"
     )
+    click.echo(f"review: {report.review} of the documents read need review (see gazette inspect)")
 
 
 @cli.command("inspect")
@@ -317,6 +325,8 @@ def _print_records(file: Path, records: list[Any]) -> None:
             f"{page:>4}  {_pad(r.doc_number, 24)} {_pad(r.doc_type, 4)} {r.date or '-':10}  "
             f"{r.issuer or '-'} / {r.title}"
         )
+        if r.review:
+            click.echo(f"      review: {'; '.join(r.review)}")
 
 
 def _pad(text: str, width: int) -> str:

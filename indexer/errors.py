@@ -52,7 +52,11 @@ class IndexLockedError(StoreError):
 
 
 class AnalysisMismatchError(StoreError):
-    """The index was built with a different segmenter or user dictionary."""
+    """The index was built with a different segmenter, user dictionary or format."""
+
+
+class IndexUnreadableError(StoreError):
+    """The live index cannot be read (metadata or table of contents damaged): rebuild it."""
 
 
 class WhooshVersionError(StoreError):

@@ -3,11 +3,16 @@
 The kernel drops a ``flock`` when its holder dies, even by SIGKILL, so a lock can never outlive
 its process. The file's text (pid and start time) is only for the message a second reindex
 prints; a file whose pid is gone is reported as a stale lock that was cleared.
+
+Taking the lock needs no free space: a ``flock`` on an existing file writes nothing, and the text
+is written only if it fits. A full disk must not stop the run that would clean it up (a failed
+commit's files are removed with the lock held, see :mod:`indexer.index.commit`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import os
 import time
@@ -63,6 +68,20 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+# Errors of a write that needs room the file system does not have: out of blocks, out of quota.
+_NO_ROOM = (errno.ENOSPC, errno.EDQUOT)
+
+
+def _write_holder(fd: int) -> None:
+    """Record this process as the holder, if there is room: the text only serves messages."""
+    stamp = time.strftime("%Y-%m-%d %H:%M:%S")
+    try:
+        os.pwrite(fd, f"{os.getpid()} {stamp}\n".encode(), 0)
+    except OSError as exc:
+        if exc.errno not in _NO_ROOM:
+            raise
+
+
 class WriterLock:
     """Context manager holding the index's writer lock.
 
@@ -105,9 +124,12 @@ class WriterLock:
                 self.stale = (
                     f"cleared a stale lock left by a killed reindex ({_describe(previous)})"
                 )
-        stamp = time.strftime("%Y-%m-%d %H:%M:%S")
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"{os.getpid()} {stamp}\n".encode(), 0)
+        try:
+            os.ftruncate(fd, 0)
+            _write_holder(fd)
+        except OSError as exc:
+            os.close(fd)
+            raise StoreError(f"{self.path}: cannot write the lock file: {exc.strerror}") from None
         self._fd = fd
         _HELD.add(fd)
 

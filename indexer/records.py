@@ -26,7 +26,7 @@ TEXT_FIELDS = (
     "body",
     "visibility",
 )
-LIST_FIELDS = ("issuers", "cites", "repeals", "attachments", "corrected")
+LIST_FIELDS = ("issuers", "cites", "repeals", "attachments", "corrected", "review")
 
 
 @dataclass
@@ -40,7 +40,7 @@ class Record:
     issuer: str = ""
     issuers: list[str] = field(default_factory=list)
     doc_type: str = ""
-    date: str = ""  # 成文日期, ISO YYYY-MM-DD, "" when unknown
+    date: str = ""  # 成文日期, ISO YYYY-MM-DD, or YYYY-MM where only a month is printed
     gazette: str = ""
     gazette_date: str = ""
     section: str = ""
@@ -55,6 +55,8 @@ class Record:
     body: str = ""
     # Fields a staff member corrected (see indexer.metadata.corrections), in FIELDS order.
     corrected: list[str] = field(default_factory=list)
+    # What the extractor is unsure of, for staff to check (issuer from 文号 prefix, no date…).
+    review: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

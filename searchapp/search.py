@@ -146,8 +146,12 @@ def _date_filter(docs: Iterable[int], columns: Columns, request: SearchRequest) 
     if not (lo or hi):
         return set(docs)
     dates = columns.date
+    # A date known only to its month (YYYY-MM) is in range when a day of that month is: its
+    # "-31" end is compared with lo (appended to a full date, "-31" changes no comparison).
     return {
-        n for n in docs if dates[n] and (not lo or dates[n] >= lo) and (not hi or dates[n] <= hi)
+        n
+        for n in docs
+        if dates[n] and (not lo or f"{dates[n]}-31" >= lo) and (not hi or dates[n] <= hi)
     }
 
 

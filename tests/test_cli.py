@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import run_cli, sample_records, write_config, write_jsonl
+from indexer.lock import WriterLock
+from tests.helpers import ROOT, run_cli, sample_records, write_config, write_jsonl
 
 
 @pytest.fixture(scope="module")
@@ -119,7 +122,30 @@ def test_stats(project: Path) -> None:
         (
             ["search", "x", "--page", "zero"],
             2,
-            'gazette: page: "zero" is not a positive whole number\n',
+            'gazette: --page: "zero" is not a positive whole number\n',
+        ),
+        (
+            ["search", "x", "--page", "²"],
+            2,
+            'gazette: --page: "²" is not a positive whole number\n',
+        ),
+        (
+            ["search", "x", "--limit", "٣"],
+            2,
+            'gazette: --limit: "٣" is not a positive whole number\n',
+        ),
+        (["search", "x", "--limit", "0"], 2, "gazette: --limit: must be at least 1\n"),
+        (
+            ["search", "x", "--year", "２０２４"],
+            2,
+            'gazette: --year: "２０２４" is not a year (YYYY)\n',
+        ),
+        (["index", "--jobs", "1_0"], 2, 'gazette: --jobs: "1_0" is not a positive whole number\n'),
+        (["index", "--jobs", "65"], 2, "gazette: --jobs: must be at most 64\n"),
+        (
+            ["serve", "--port", "８０"],
+            2,
+            'gazette: --port: "８０" is not a positive whole number\n',
         ),
         (["show", "no-such-doc"], 1, "gazette: no document 'no-such-doc'\n"),
         (["inspect", "missing.pdf"], 1, "gazette: missing.pdf: no such file\n"),
@@ -138,10 +164,10 @@ def test_errors_are_one_line_with_exit_codes(
 def test_missing_index_says_what_to_do(tmp_path: Path) -> None:
     write_config(tmp_path, ["src"])
     out = run_cli("search", "x", cwd=tmp_path)
-    assert out.returncode == 1
+    assert out.returncode == 3
     assert out.stderr == f"gazette: no index at {tmp_path / 'index'}: run `gazette index` first\n"
     debug = run_cli("search", "x", "--debug", cwd=tmp_path)
-    assert "Traceback" in debug.stderr and debug.returncode == 1
+    assert "Traceback" in debug.stderr and debug.returncode == 3
 
 
 def test_index_and_config_options_anywhere(project: Path, tmp_path: Path) -> None:
@@ -151,3 +177,103 @@ def test_index_and_config_options_anywhere(project: Path, tmp_path: Path) -> Non
     assert json.loads(out.stdout)["documents"] == 6
     out = run_cli("--index", str(elsewhere), "search", "金巢魔码", "--json", cwd=project)
     assert [h["id"] for h in json.loads(out.stdout)["hits"]] == ["a3"]
+
+
+# -- exit codes and `index --json` failures ----------------------------------------------------
+
+
+@pytest.fixture()
+def copy(project: Path, tmp_path: Path) -> Path:
+    """The indexed project, copied (its live link is relative), for a test that spoils it."""
+    root = tmp_path / "copy"
+    shutil.copytree(project, root, symlinks=True)
+    assert (root / "index").resolve().is_relative_to(root)
+    return root
+
+
+def _json_failure(out: subprocess.CompletedProcess[str], code: int) -> str:
+    """The failure of `index --json`: that exit code, one line on stderr, the same on stdout."""
+    assert out.returncode == code, (out.stdout, out.stderr)
+    assert len(out.stderr.splitlines()) == 1 and "Traceback" not in out.stderr
+    failure = json.loads(out.stdout)
+    assert failure == {"ok": False, "error": failure["error"], "exit_code": code}
+    assert out.stderr == f"gazette: {failure['error']}\n"
+    return str(failure["error"])
+
+
+def test_a_changed_user_dictionary_exits_3(copy: Path) -> None:
+    (copy / "words.txt").write_text("金巢魔码\n", encoding="utf-8")
+    config = (copy / "config.toml").read_text(encoding="utf-8")
+    (copy / "config.toml").write_text(
+        config.replace('user_dict = ""', 'user_dict = "words.txt"'), encoding="utf-8"
+    )
+    out = run_cli("index", cwd=copy)
+    assert out.returncode == 3 and out.stdout == ""
+    assert out.stderr.endswith("run `gazette index --rebuild`\n") and out.stderr.count("\n") == 1
+    error = _json_failure(run_cli("index", "--json", cwd=copy), 3)
+    assert "user dictionary" in error
+    assert run_cli("index", "--rebuild", cwd=copy).returncode == 0
+    assert run_cli("index", cwd=copy).returncode == 0
+
+
+def test_another_index_format_exits_3_with_json(copy: Path) -> None:
+    meta_file = copy / "index" / "gazette.json"
+    meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    meta_file.write_text(json.dumps(dict(meta, format=3)), encoding="utf-8")
+    error = _json_failure(run_cli("index", "--json", cwd=copy), 3)
+    assert error == "index format 3 was written by an older version; run `gazette index --rebuild`"
+
+
+def test_a_held_lock_exits_1_with_json(copy: Path) -> None:
+    with WriterLock(copy / ".index.lock"):
+        error = _json_failure(run_cli("index", "--json", cwd=copy), 1)
+        plain = run_cli("index", cwd=copy)
+    assert error.startswith("another reindex is running (")
+    assert plain.returncode == 1 and plain.stdout == ""
+    assert plain.stderr == f"gazette: {error}\n"
+
+
+def test_a_config_error_exits_2_with_json(copy: Path) -> None:
+    error = _json_failure(run_cli("--config", "nope.toml", "index", "--json", cwd=copy), 2)
+    assert error == "nope.toml: config file not found"
+    (copy / "config.toml").write_text("[index]\npath = 3\n", encoding="utf-8")
+    _json_failure(run_cli("index", "--json", cwd=copy), 2)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "calls", "code"),
+    [
+        (0, None, ["index", "serve --workers 1"], 0),
+        (1, None, ["index", "serve --workers 1"], 0),  # a file failed or the lock was held
+        (3, 0, ["index", "index --rebuild", "serve --workers 1"], 0),
+        (3, 1, ["index", "index --rebuild", "serve --workers 1"], 0),
+        (3, 2, ["index", "index --rebuild"], 2),
+        (2, None, ["index"], 2),
+        (130, None, ["index"], 130),
+    ],
+)
+def test_make_run_rebuilds_only_on_exit_3(
+    tmp_path: Path, first: int, second: int | None, calls: list[str], code: int
+) -> None:
+    """`make run` over a stand-in `gazette` that exits as told and logs its arguments."""
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    log = tmp_path / "calls.log"
+    stub = venv / "bin" / "gazette"
+    stub.write_text(
+        "#!/bin/sh\n"
+        f'echo "$*" >> {log}\n'
+        f'case "$*" in index) exit {first};; "index --rebuild") exit {second or 0};; esac\n',
+        encoding="utf-8",
+    )
+    stub.chmod(0o755)
+    for name in ("bin/python", ".installed"):  # up to date: nothing to install
+        (venv / name).touch()
+    out = subprocess.run(
+        ["make", "-s", "-C", str(ROOT), "run", f"VENV={venv}", "WORKERS=1"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert log.read_text(encoding="utf-8").splitlines() == calls, out.stderr
+    assert (out.returncode == 0) == (code == 0), out.stderr

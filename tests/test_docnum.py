@@ -201,3 +201,71 @@ def test_a_prefix_takes_every_ideograph_of_indexer_chars() -> None:
         "﨑政发〔2024〕1号",
         "䢺政办发〔2024〕2号",
     ]
+
+
+# ---------------------------------------------------------------------------- order numbers
+
+ORDER_VARIANTS = [
+    ("国令第707号", "国令第707号"),
+    ("中华人民共和国国务院令第707号", "国令第707号"),
+    ("中华人民共和国国务院令\n第707号", "国令第707号"),
+    ("国务院令（第707号）", "国令第707号"),
+    ("国务院令 第七〇七号", "国令第707号"),
+    ("山东省人民政府令第18号", "山东省人民政府令第18号"),
+    ("山东省人民政府令（第十八号）", "山东省人民政府令第18号"),
+    ("中华人民共和国主席令（第五号）", "主席令第5号"),
+    ("国家发展和改革委员会令第3号", "国家发展和改革委员会令第3号"),
+]
+
+
+@pytest.mark.parametrize(("text", "canonical"), ORDER_VARIANTS)
+def test_order_numbers_are_doc_numbers(text: str, canonical: str) -> None:
+    assert canonical_doc_number(text) == canonical
+    parsed = parse_doc_number(text)
+    assert parsed is not None and parsed.year is None and parsed.series == ""
+    assert canonical_doc_number(canonical) == canonical
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("根据国务院令第588号和财政部令第3号", ["国令第588号", "财政部令第3号"]),
+        ("国家发展和改革委员会令第3号", ["国家发展和改革委员会令第3号"]),
+        ("专利代理条例（中华人民共和国国务院令第706号）", ["国令第706号"]),
+        ("中华人民共和国个人所得税法实施条例国令第707号", ["国令第707号"]),
+        ("北京市养犬管理规定山东省人民政府令第23号", ["山东省人民政府令第23号"]),
+    ],
+)  # fmt: skip
+def test_order_numbers_in_running_text(text: str, expected: list[str]) -> None:
+    assert find_doc_numbers(text) == expected
+
+
+@pytest.mark.parametrize("text", ["命令第3号", "和平令第3号", "第5号", "公告第20号"])
+def test_not_order_numbers(text: str) -> None:
+    assert find_doc_numbers(text) == []
+
+
+def test_a_query_for_an_order_number_finds_its_document() -> None:
+    from whoosh.fields import ID, Schema
+
+    from indexer.analysis import text_fields
+    from searchapp.querybuild import parse_query
+    from tests.helpers import ram_storage
+
+    schema = Schema(id=ID(stored=True), doc_number=ID, doc_series=ID, issuer=ID, **text_fields())
+    index = ram_storage().create_index(schema)
+    docs = [("a", "专利代理条例", "国令第706号"), ("b", "某条例", "国令第707号")]
+    with index.writer() as w:
+        for doc_id, title, number in docs:
+            parsed = parse_doc_number(number)
+            assert parsed is not None
+            w.add_document(
+                id=doc_id, title=title, title_bi=title, body=title, body_bi=title,
+                doc_number=str(parsed), doc_series=parsed.series, issuer="国务院",
+            )  # fmt: skip
+    for typed in ("国令第706号", "中华人民共和国国务院令第706号", "国务院令（第七〇六号）"):
+        parsed_query = parse_query(typed, schema=schema)
+        assert parsed_query.doc_number == "国令第706号"
+        assert parsed_query.query is not None
+        with index.searcher() as s:
+            assert [h["id"] for h in s.search(parsed_query.query, limit=5)][:1] == ["a"]

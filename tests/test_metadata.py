@@ -20,11 +20,21 @@ from indexer.metadata.assemble import (
     repeals,
     signature_issuers,
 )
+from indexer.metadata.issuers import (
+    attach_order_heads,
+    dated_note,
+    order_issuer,
+    party_issuers,
+    signing_person,
+)
+from indexer.metadata.numbers import head_number, split_order_title
+from indexer.metadata.review import review_issue
 from indexer.parse.body import attachment_list, enclosed_title, label_lines, render
-from indexer.parse.split import Line
-from indexer.recognise.dates import parse_date, parse_date_line
-from indexer.recognise.docinfo import split_orgs, title_issuers
+from indexer.parse.split import Block, Issue, Line
+from indexer.recognise.dates import parse_date, parse_date_line, parse_month_line
+from indexer.recognise.docinfo import is_org, split_orgs, title_issuers
 from indexer.recognise.notes import made_by
+from indexer.records import Record
 from tests.helpers import ISSUE
 
 
@@ -73,7 +83,13 @@ def test_doc_type_is_the_documents_own(title: str, kind: str) -> None:
         ("毛泽东主席向苏联政府代表团致谢的信", ["毛泽东主席"]),
         ("外交部部长周恩来为控诉美国武装侵略我国领土台湾致联合国大会的电文", ["外交部部长周恩来"]),
         ("中华人民共和国政府代表孔原的覆照", ["中华人民共和国政府代表孔原"]),
-        ("关于中苏举行会谈的公报", ["中华人民共和国政府", "苏联政府"]),
+        # 中 is the People's Republic; the partner 苏 is read from the body, not the title.
+        ("关于中苏举行会谈的公报", ["中华人民共和国政府"]),
+        ("中央关于某事的决定", []),
+        ("国务院批转国家经贸委关于做好1999年企业工作意见的通知", ["国务院"]),
+        ("国务院办公厅转发国家地震局关于防震减灾工作意见报告的通知", ["国务院办公厅"]),
+        # No name follows 主席 here: the order is not a person's (no three-character guess).
+        ("中华人民共和国主席令（第五号）", []),
         ("复员建设军人安置暂行办法", []),
         ("北京市市级政务云管理办法", []),
         ("2021年深圳市社会性别统计报告", []),
@@ -110,6 +126,11 @@ def test_titles_and_non_titles() -> None:
         ("一 九五四年十月十一 日", "1954-10-11"),
         ("2023年2月29日", None),
         ("二〇二二年十二月", None),
+        # OCR: 一 read as a dash, 〇 as the letter O or a zero, inside a date only.
+        ("—九九九年一月一日", "1999-01-01"),
+        ("二OO四年十—月三十日", "2004-11-30"),
+        ("二0二四年三月五日", "2024-03-05"),
+        ("一九九八—一九九九年", None),
     ],
 )
 def test_dates(text: str, iso: str | None) -> None:
@@ -429,3 +450,143 @@ def test_an_unclosed_title_reference_is_joined() -> None:
     assert join_text_lines(lines, 10) == [
         "根据《中华人民共和国突发事件应对法》等规定，制定本预案。"
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "org"),
+    [
+        ("全市", False),
+        ("城市", False),
+        ("各乡镇", False),
+        ("该区", False),
+        ("本市", False),
+        ("全国人民代表大会常务委员会", True),
+        ("本溪市人民政府", True),
+        ("交城县", True),
+    ],
+)
+def test_words_that_point_at_an_organ_are_not_one(name: str, org: bool) -> None:
+    assert is_org(name) is org
+
+
+def test_the_parties_of_a_communique_come_from_its_body() -> None:
+    body = "中华人民共和国政府和苏维埃社会主义共和国联盟政府之间举行了谈判。"
+    assert party_issuers("中苏关于签订协议的联合公报", body) == [
+        "中华人民共和国政府",
+        "苏维埃社会主义共和国联盟政府",
+    ]
+    # 巴 is not always Pakistan: a partner the body does not name is left out.
+    assert party_issuers("中巴联合声明", "双方举行了会谈。") == ["中华人民共和国政府"]
+    assert party_issuers("中巴联合声明", "中华人民共和国政府和巴西联邦共和国政府发表声明。") == [
+        "中华人民共和国政府",
+        "巴西联邦共和国政府",
+    ]
+
+
+def test_an_agreement_names_its_parties_first() -> None:
+    assert title_issuers("中华人民共和国和印度共和国贸易协定") == ["中华人民共和国", "印度共和国"]
+    # A law named after a place is not that place's (no agreement, no connector).
+    assert title_issuers("北京市城市基础设施特许经营条例") == []
+
+
+def test_a_person_signing_for_an_organ() -> None:
+    lines = [
+        Line(t, 0) for t in ("专此奉达。", "中华人民共和国外交部部长周恩来", "一九五四年十月十日")
+    ]
+    assert signing_person(lines, "外交部部长周恩来为控诉事致联合国大会的电文") == "外交部部长周恩来"
+    assert signing_person(lines, "某电文") == "中华人民共和国外交部部长周恩来"
+    signed = [Line(t, 0) for t in ("现予公布。", "总理李克强", "2018年12月18日")]
+    assert signing_person(signed, "某条例") == ""
+
+
+def test_order_numbers_name_their_organ() -> None:
+    assert order_issuer("国令第707号") == "国务院"
+    assert order_issuer("山东省人民政府令第18号") == "山东省人民政府"
+    assert order_issuer("主席令第5号") == "中华人民共和国主席"
+    assert order_issuer("鲁政发〔2024〕31号") == ""
+
+
+def test_a_bracketed_note_under_a_title_gives_issuer_and_date() -> None:
+    assert dated_note("（国家经贸委　一九九八年十二月十八日）") == (["国家经贸委"], "1998-12-18")
+    assert dated_note("（2024年3月5日某市人民政府印发）") == (["某市人民政府"], "2024-03-05")
+    assert dated_note("（2024年1月26日区政府第5次常务会议通过）") is None
+    assert dated_note("（以下简称本办法）") is None
+
+
+def test_month_only_dates() -> None:
+    assert parse_month_line("二○二四年八月") == "2024-08"
+    assert parse_month_line("2024 年 3 月") == "2024-03"
+    assert parse_month_line("二〇二四年八月五日") is None
+    assert document_date(
+        [Line(t, 0) for t in ("特此通知。", "交城县人民政府", "二O二四年八月")]
+    ) == ("2024-08")
+    # A month alone in the text, not under a signature, is no 成文日期.
+    assert document_date([Line(t, 0) for t in ("2024年3月", "工作安排如下。")]) == ""
+
+
+def _issue(*docs: list[str]) -> list[Page]:
+    return text_pages("\n\n".join(line for doc in docs for line in doc))
+
+
+def test_an_order_head_goes_with_the_regulation_under_it() -> None:
+    lines = [Line(t, 0) for t in (
+        "某县人民政府关于检查的通知", "请认真检查。", "某县人民政府", "2024年4月1日",
+        "某省人民政府令", "第18号", "《某省河道管理办法》已经省政府常务会议通过，现予公布。",
+        "省长张三", "2024年3月5日",
+        "某省河道管理办法", "第一条为了管理河道，制定本办法。",
+    )]  # fmt: skip
+    first, second = Block(lines[:9], 1), Block(lines[9:], 1)
+    issue = Issue(lines, blocks=[first, second])
+    attach_order_heads(issue)
+    assert [ln.text for ln in first.lines][-1] == "2024年4月1日"
+    assert [ln.text for ln in second.head][:2] == ["某省人民政府令", "第18号"]
+    assert head_number(second.head) == "某省人民政府令第18号"
+
+
+def test_a_regulation_titled_with_its_order_number() -> None:
+    assert split_order_title("专利代理条例（中华人民共和国国务院令第706号）") == (
+        "专利代理条例",
+        "国令第706号",
+    )
+    assert split_order_title("某条例山东省人民政府令第18号") == ("某条例", "山东省人民政府令第18号")
+    assert doc_type(split_order_title("专利代理条例（国令第706号）")[0]) == "条例"
+
+
+def test_docnum_opening_the_addressee_line() -> None:
+    pages = _issue(
+        ["国务院批转国家经贸委关于做好企业工作意见的通知",
+         "国发〔1999〕2号 各省、自治区、直辖市人民政府，国务院各部委：",
+         "国务院同意国家经贸委的意见，现转发给你们。", "国务院", "—九九九年一月一日"],
+    )  # fmt: skip
+    rec = build_records(pages, "a.txt")[0]
+    assert (rec.doc_number, rec.issuer, rec.date) == ("国发〔1999〕2号", "国务院", "1999-01-01")
+
+
+def test_review_says_what_is_unsure() -> None:
+    pages = _issue(
+        ["某县人民政府关于甲事的通知", "某政发〔2024〕1号", "请办理。", "某县人民政府",
+         "2024年1月2日"],
+        ["关于丁事的通知", "某政发〔2024〕4号", "请办理。"],
+        ["某县人民政府关于丙事的通知", "某政发〔2024〕5号", "请办理。", "某县人民政府",
+         "二〇二四年一月"],
+    )  # fmt: skip
+    reviews = {r.title[-7:]: r.review for r in build_records(pages, "a.txt")}
+    assert reviews["关于甲事的通知"] == []
+    assert reviews["关于丙事的通知"] == ["date at month precision"]
+    assert reviews["关于丁事的通知"] == ["issuer from 文号 prefix", "no date found"]
+
+
+def test_a_missing_docnum_is_said_only_where_unusual() -> None:
+    def rec(number: str, kind: str = "通知") -> Record:
+        return Record(title="t", doc_number=number, doc_type=kind, issuer="某县", date="2024-01-02")
+
+    records = [rec("某政发〔2024〕1号"), rec("某政发〔2024〕2号"), rec(""), rec("", "公告")]
+    review_issue(records)
+    assert [r.review for r in records] == [[], [], ["no 文号, unlike the issue's other 通知"], []]
+
+
+def test_an_order_titled_by_its_organ_with_its_number_under_it() -> None:
+    pages = _issue(["中华人民共和国主席令", "（第五号）", "《某法》已由某委员会通过，现予公布。",
+                    "中华人民共和国主席　某某", "2024年3月5日"])  # fmt: skip
+    rec = build_records(pages, "a.txt")[0]
+    assert (rec.doc_number, rec.issuer, rec.doc_type) == ("主席令第5号", "中华人民共和国主席", "令")

@@ -9,6 +9,7 @@ import random
 import shutil
 import signal
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,8 @@ from indexer.config import Config, load_config
 from indexer.errors import AnalysisMismatchError, StoreError
 from indexer.index import store
 from indexer.index.reindex import reindex
+from indexer.index.whoosh.writer import GazetteWriter
+from indexer.records import Record
 from searchapp.engine import Engine
 from searchapp.request import SearchRequest
 from searchapp.search import Searcher
@@ -136,6 +139,113 @@ def test_full_disk_leaves_the_live_index_as_it_was(
     monkeypatch.undo()
     assert _ids(config, "法律顾问") == before
     assert len(list(store.Layout(config.index.path).gens.iterdir())) == 1
+
+
+def _gen_files(config: Config) -> list[str]:
+    gen = store.Layout(config.index.path).current()
+    assert gen is not None
+    return sorted(p.name for p in gen.iterdir())
+
+
+def _fail_writes_after(
+    monkeypatch: pytest.MonkeyPatch, budget: int, error: Callable[[], BaseException]
+) -> None:
+    """Whoosh's file writes raise ``error()`` once ``budget`` bytes are written: a disk that
+    fills up in the middle of a commit, or a commit interrupted there."""
+    from whoosh.filedb.structfile import StructFile
+
+    real = StructFile.write
+    written = [0]
+
+    def write(self: Any, data: bytes, *args: Any) -> Any:
+        written[0] += len(data)
+        if written[0] > budget:
+            raise error()
+        return real(self, data, *args)
+
+    monkeypatch.setattr(StructFile, "write", write)
+
+
+def _no_space() -> OSError:
+    return OSError(errno.ENOSPC, "No space left on device")
+
+
+@pytest.mark.parametrize(
+    ("error", "raised"),
+    [(_no_space, StoreError), (KeyboardInterrupt, KeyboardInterrupt), (MemoryError, MemoryError)],
+    ids=["full-disk", "ctrl-c", "other"],
+)
+def test_a_failed_commit_leaves_nothing_in_the_live_generation(
+    project: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    error: Callable[[], BaseException],
+    raised: type[BaseException],
+) -> None:
+    """Before, the failed commit's segment stayed: on a full disk it kept the disk full."""
+    config = _config(project)
+    reindex(config, jobs=1)
+    before = _gen_files(config)
+    write_jsonl(project / "src" / "three.jsonl", [{"id": "x", "title": "法律顾问新增"}])
+    _fail_writes_after(monkeypatch, 1000, error)
+    with pytest.raises(raised) as failure:
+        reindex(config, jobs=1)
+    monkeypatch.undo()
+    assert _gen_files(config) == before
+    if raised is StoreError:
+        assert str(failure.value) == (
+            f"cannot write the index at {config.index.path}: No space left on device;"
+            " the previous index is unchanged"
+        )
+    report = reindex(config, jobs=1)
+    assert report.count("added") == 1 and report.documents == 7
+    assert _ids(config, "法律顾问新增") == ["x"]
+
+
+def test_the_files_of_a_killed_writer_are_removed_by_the_next_run(project: Path) -> None:
+    """A writer killed outright leaves its segment, its temporary folder and perhaps a table of
+    contents half written; the next run removes them, and nothing of the committed index."""
+    config = _config(project)
+    reindex(config, jobs=1)
+    before = _gen_files(config)
+    gen = store.Layout(config.index.path).current()
+    assert gen is not None
+    writer = GazetteWriter(whoosh_index.open_dir(str(gen)), _lk=False, compound=False)
+    writer.add_document(**store.record_to_doc(Record.from_dict(sample_records()[0]), "0" * 40))
+    writer.finalize_segments()  # segment files written, no table of contents: then SIGKILL
+    (gen / "_MAIN_9.toc.1733000000.5").write_bytes(b"half")
+    (gen / "sources.json.tmp").write_text("{", encoding="utf-8")
+    left = set(_gen_files(config)) - set(before)
+    assert {"MAIN.tmp", "sources.json.tmp"} < left and len(left) > 10
+    report = reindex(config, jobs=1)
+    assert _gen_files(config) == before
+    assert f"removed {len(left)} files an unfinished write left in {gen}" in report.notes
+    assert report.count("unchanged") == 2
+    assert _ids(config) == ["a1", "a2", "a3", "a4", "a5", "a6"]
+
+
+def test_a_full_disk_when_recording_the_sources_leaves_no_temporary_file(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = _config(project)
+    reindex(config, jobs=1)
+    write_jsonl(project / "src" / "three.jsonl", [{"id": "x", "title": "法律顾问新增"}])
+    real = Path.write_text
+
+    def half_written(self: Path, data: str, *args: Any, **kwargs: Any) -> int:
+        if self.name != "sources.json.tmp":
+            return real(self, data, *args, **kwargs)
+        real(self, data[:10], *args, **kwargs)
+        raise _no_space()
+
+    monkeypatch.setattr(Path, "write_text", half_written)
+    report = reindex(config, jobs=1)
+    monkeypatch.undo()
+    assert report.count("added") == 1 and report.documents == 7
+    assert any("No space left on device" in note for note in report.notes)
+    assert "sources.json.tmp" not in _gen_files(config)
+    again = reindex(config, jobs=1)  # the sources' state read from the index this time
+    assert again.count("failed") == 0 and again.documents == 7
+    assert _ids(config, "法律顾问新增") == ["x"]
 
 
 def test_changed_user_dictionary_is_refused_until_rebuild(project: Path) -> None:

@@ -44,6 +44,22 @@ def test_repeated_facet_values_are_kept_in_order_without_duplicates() -> None:
         ({"sort": ["score"]}, 'sort: "score" is not one of relevance, date'),
         ({"mode": ["fuzzy"]}, 'mode: "fuzzy" is not one of words, exact'),
         ({"year": ["24"]}, 'year: "24" is not a year (YYYY)'),
+        # str.isdigit() says yes to these; int() refuses the first and misreads the others.
+        ({"page": ["²"]}, 'page: "²" is not a positive whole number'),
+        ({"page_size": ["³"]}, 'page_size: "³" is not a positive whole number'),
+        ({"page": ["٣"]}, 'page: "٣" is not a positive whole number'),
+        ({"page": ["１２"]}, 'page: "１２" is not a positive whole number'),
+        ({"page": ["1_000"]}, 'page: "1_000" is not a positive whole number'),
+        ({"page": ["+2"]}, 'page: "+2" is not a positive whole number'),
+        ({"page": ["1\x00"]}, 'page: "1\\x00" is not a positive whole number'),
+        ({"page": ["9" * 5000]}, "page: must be at most 999999999999"),
+        ({"year": ["２０２４"]}, 'year: "２０２４" is not a year (YYYY)'),
+        ({"year": ["²⁰²⁴"]}, 'year: "²⁰²⁴" is not a year (YYYY)'),
+        ({"year": ["1850"]}, "year: 1850 is outside 1900–2100"),
+        (
+            {"date_from": ["2024-01-01\n"], "date_to": ["x\ny"]},
+            'date_to: "x\\ny" is not a date (YYYY-MM-DD)',
+        ),
     ],
 )
 def test_invalid_parameters_name_the_parameter(params: dict[str, list[str]], message: str) -> None:
@@ -66,6 +82,12 @@ def test_bounds_clamp_with_warnings() -> None:
     assert req.page_size == 100
     assert len(req.issuer) == 20
     assert len(req.warnings) == 4
+
+
+def test_numbers_with_zeros_and_spaces_are_read_as_ascii_digits() -> None:
+    req = parse_params({"page": [" 007 "], "page_size": ["010"], "year": ["2024"]})
+    assert (req.page, req.page_size, req.year) == (7, 10, ("2024",))
+    assert parse_params({"page": [""], "page_size": ["  "]}, page_size=15).page_size == 15
 
 
 def test_last_value_wins_for_single_parameters() -> None:

@@ -234,3 +234,194 @@ def test_a_made_by_note_under_a_title_starts_a_document() -> None:
         "4.5 信息发布",
     ]
     assert find_starts([Line(t, 0) for t in [*plan, "及时发布信息。"]]) == [(0, 1, None)]
+
+
+def test_contents_in_chinese_then_english_give_the_chinese_titles() -> None:
+    lines = [
+        "目录",
+        "关于甲事的通知国务院办公厅（1）",
+        "关于印发乙事工作方案的通知国务院（3）",
+        "乙事工作方案（3）",
+        "CONTENTS",
+        "Circular of the General Office of the State Council (No. 1)(1)",
+        "Circular of the State Council (No. 2)(3)",
+        "国务院办公厅关于甲事的通知",
+    ]
+    toc = find_toc(lines)
+    assert toc is not None and toc.end == 7
+    got = [(e.title, e.issuer, e.page, e.enclosures) for e in toc.entries]
+    assert got == [
+        ("关于甲事的通知", "国务院办公厅", 1, ()),
+        ("关于印发乙事工作方案的通知", "国务院", 3, ("乙事工作方案",)),
+    ]
+
+
+def test_two_entries_on_one_line_are_cut_at_the_page_number_between_them() -> None:
+    entries, _ = parse_entries(
+        [
+            "某省政府关于表扬甲的通报……23 某省政府办公厅关于调整乙的通知……25",
+            "关于丙事的复函某省政府、某军区(27)关于丁事的意见某省政府(29)",
+            "关于印发某规划（2021）的通知……31",
+        ],
+        0,
+    )
+    got = [(e.title, e.issuer, e.page) for e in entries]
+    assert got == [
+        ("某省政府关于表扬甲的通报", "", 23),
+        ("某省政府办公厅关于调整乙的通知", "", 25),
+        ("关于丙事的复函", "某省政府、某军区", 27),
+        ("关于丁事的意见", "某省政府", 29),
+        ("关于印发某规划（2021）的通知", "", 31),
+    ]
+
+
+def test_an_entry_wrapped_with_its_issuer_on_the_next_line() -> None:
+    entries, _ = parse_entries(["转发甲部关于加强乙工作意见报告的通知国务院", "办公厅（3）"], 0)
+    assert [(e.title, e.issuer, e.page) for e in entries] == [
+        ("转发甲部关于加强乙工作意见报告的通知", "国务院办公厅", 3)
+    ]
+
+
+def test_an_enclosure_listed_in_the_contents_stays_with_its_notice() -> None:
+    text = "\n\n".join(
+        [
+            "某省人民政府公报",
+            "目录",
+            "某省人民政府关于印发甲事项管理办法的通知\t1\n甲事项管理办法\t1\n某省人民政府关于乙事的通知\t3",
+            "某省人民政府关于印发甲事项管理办法的通知",
+            "某政发〔2024〕1号",
+            "各市人民政府：",
+            "现将《甲事项管理办法》印发给你们，请认真贯彻执行。",
+            "某省人民政府\n2024年1月2日",
+            "甲事项管理办法",
+            "第一条 为了规范甲，制定本办法。",
+            "某省人民政府关于乙事的通知",
+            "某政发〔2024〕2号",
+            "各市人民政府：",
+            "乙事正文。",
+        ]
+    )
+    issue = split_issue(text_pages(text))
+    assert [b.title for b in issue.blocks] == [
+        "某省人民政府关于印发甲事项管理办法的通知",
+        "某省人民政府关于乙事的通知",
+    ]
+    assert any("为了规范甲" in ln.text for ln in issue.blocks[0].lines)
+
+
+def test_without_contents_an_enclosure_after_its_notice_starts_no_document() -> None:
+    texts = [
+        "某省人民政府办公厅转发甲厅关于乙工作意见的通知",
+        "某政办发〔2024〕3号",
+        "各市人民政府：",
+        "甲厅《关于乙工作的意见》已经省政府同意，现转发给你们。",
+        "某省人民政府办公厅",
+        "2024年3月1日",
+        "关于乙工作的意见",
+        "某政办发〔2024〕9号",
+        "为做好乙工作，提出以下意见。",
+    ]
+    assert find_starts([Line(t, 0) for t in texts]) == [(0, 1, None)]
+
+
+def test_a_docnum_opening_the_addressee_line_confirms_a_title() -> None:
+    texts = ["某县人民政府关于甲事的通知", "某政发〔2024〕1号各乡镇人民政府：", "正文。"]
+    assert find_starts([Line(t, 0) for t in texts]) == [(0, 1, None)]
+
+
+def test_ocr_page_footers_inside_lines_are_taken_out() -> None:
+    text = "\n".join(
+        [
+            "某市人民政府公报",
+            "2024年第3期",
+            "封面一",
+            "封面二",
+            "封面三",
+            "封面四",
+            "可能性较大。— 2 —某市人民政府关于甲事的",
+            "通知",
+            "加强防震减· 3 ·灾工作，型号IH——2-—30M。",
+            "某市人民政府公报",
+            "2024年第3期",
+        ]
+    )
+    got = [ln.text for ln in flatten(text_pages(text))]
+    assert got[6:] == [
+        "可能性较大。",
+        "某市人民政府关于甲事的",
+        "通知",
+        "加强防震减灾工作，型号IH——2-—30M。",
+    ]
+
+
+def _starts(texts: list[str]) -> list[int]:
+    return [pos for pos, _, _ in find_starts([Line(t, 0) for t in texts])]
+
+
+def test_without_contents_the_gazette_name_on_the_cover_is_no_document() -> None:
+    cover = ["某县人民政府公报", "2023年第3期（总第303期）", "某县人民政府办公室主办"]
+    notice = ["某县人民政府关于甲事的通知", "某政发〔2023〕1号", "各乡镇人民政府：", "正文。"]
+    assert _starts([*cover, *notice]) == [3]
+
+
+def test_without_contents_a_regulation_starts_at_its_own_title_under_its_order() -> None:
+    order = ["某省人民政府令", "第19号", "《某省河道管理办法》已经省政府常务会议通过，现予公布。"]
+    order += ["省长　王某", "2022年12月19日"]
+    rules = ["某省河道管理办法", "第一章　总则", "第一条　为了加强河道管理，制定本办法。"]
+    notice = ["某省人民政府关于甲事的通知", "某政发〔2022〕1号", "正文。", "2022年1月2日"]
+    assert _starts([*notice, *order, *rules]) == [0, 9]
+
+
+def test_without_contents_an_announcement_and_the_law_it_publishes_are_two_documents() -> None:
+    texts = [
+        "某省人民代表大会常务委员会公告",
+        "第24号",
+        "《某省出版管理条例》已由某省人民代表大会常务委员会于2022年2月8日通过，现予公布。",
+        "某省人民代表大会常务委员会",
+        "2022年2月8日",
+        "某省出版管理条例",
+        "（某省人民代表大会常务委员会　2022年2月8日）",
+        "第一条　为了加强出版管理，制定本条例。",
+        "某省人民政府任免人员",
+        "（2022年3月28日）",
+        "任命某某为某省财政厅厅长；",
+    ]
+    assert _starts(texts) == [0, 5, 8]
+
+
+def test_without_contents_what_a_notice_prints_enclosed_starts_no_document() -> None:
+    texts = [
+        "某市人民政府关于印发甲办法的通知",
+        "某政发〔2023〕5号　各县人民政府：",
+        "现将《某市养犬管理规定》印发给你们，请认真执行。",
+        "某市人民政府",
+        "2023年5月1日",
+        "某市养犬管理规定",
+        "（2023年4月30日市政府常务会议通过）",
+        "第一条　为了规范养犬，制定本规定。",
+    ]
+    assert _starts(texts) == [0]
+
+
+def test_without_contents_a_wrapped_title_starts_at_its_first_line() -> None:
+    texts = [
+        "上一件的正文。",
+        "2023年1月2日",
+        "某县人民政府办公室关于印发医",
+        "疗器械管理办法的通知",
+    ]
+    starts = find_starts([Line(t, 0) for t in [*texts, "某政办发〔2023〕9号", "正文。"]])
+    assert starts[-1] == (2, 2, None)
+    # A title whose last words went to a line of their own (…管理规定 / 的通知).
+    texts = ["某县人民政府关于印发某县养犬管理规定", "的通知", "某政发〔2023〕9号", "正文。"]
+    assert find_starts([Line(t, 0) for t in texts]) == [(0, 2, None)]
+
+
+def test_without_contents_an_addressee_or_a_red_header_confirms_a_title() -> None:
+    closed = ["关于甲事的通知", "某政发〔2024〕1号", "正文。", "某县人民政府", "2024年1月1日"]
+    reply = ["关于乙事的批复", "某某乡人民政府：", "你乡《关于乙事的请示》收悉。"]
+    red = ["某县人民政府办公室文件", "关于丙事的通知", "正文。"]
+    assert _starts([*closed, *reply, *red]) == [0, 5, 9]
+    # Headings inside a body are no titles, even over a line ending with a colon.
+    body = ["一、关于工作任务的意见", "各乡镇：", "第三条　本办法所称的规定", "主要任务："]
+    assert _starts([*closed, *body]) == [0]

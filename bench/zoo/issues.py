@@ -209,6 +209,59 @@ LAYOUTS = [
             *("yinfa", "prov-ling", "announced-law", "yinfa", "law", "yinfa"),
         ),
     ),
+    # Issues printed without a 目录: the documents have to be found from their heads alone.
+    _state_council(
+        "gwy-no-contents-red-runon",
+        year=2017,
+        number=8,
+        page="16k",
+        contents="none",
+        sections=False,
+        head="red",
+        date_style="cn-o",
+        new_page=False,
+        kinds=("notice",) * 4
+        + ("enclosing", "ling-long", "notice", "state-ling")
+        + ("notice",) * 3
+        + ("enclosing",),
+    ),
+    Layout(
+        "hubei-no-contents-addressee",
+        gazette="湖北省人民政府公报",
+        organ="湖北省人民政府",
+        prefix="鄂政",
+        year=2022,
+        number=14,
+        contents="none",
+        sections=False,
+        head="addressee",
+        date_style="arabic",
+        footer="di",
+        running_header="same",
+        kinds=(
+            *("yinfa", "prov-ling", "yinfa", "announced-law", "appointments", "yinfa"),
+            *("prov-ling", "yinfa", "law", "yinfa", "prov-ling"),
+        ),
+    ),
+    Layout(
+        "lingshou-county-no-contents-ocr",
+        gazette="灵寿县人民政府公报",
+        organ="灵寿县人民政府",
+        prefix="灵政",
+        year=2023,
+        number=3,
+        page="16k",
+        contents="none",
+        sections=False,
+        date_style="cn",
+        month_only=2,
+        footer="hyphen",
+        running_header="none",
+        new_page=False,
+        ocr=True,
+        back_cover=True,
+        kinds=("yinfa",) * 5 + ("notice", "appointments") + ("yinfa",) * 4 + ("notice",),
+    ),
 ]
 
 SECTIONS = {

@@ -1,4 +1,4 @@
-"""An issue's pages: cover, contents, the documents, back cover.
+"""An issue's pages: cover, contents (unless the issue prints none), the documents, back cover.
 
 The documents are laid out first, so the contents can print the pages they landed on; the
 contents pages and the cover are not numbered, and the first document page is printed page 1.
@@ -186,10 +186,12 @@ def lay_issue(layout: Layout, docs: list[Doc]) -> list[Sheet]:
     """All pages of the issue in order; each doc's ``page`` is set on the way."""
     body_frame = Frame(layout.page, layout.body_columns)
     body, enclosure_pages = lay_documents(layout, docs, body_frame)
-    contents_frame = Frame(layout.page, layout.contents_columns)
-    items = contents.chinese_items(layout, docs, enclosure_pages)
-    if layout.english:
-        items += contents.english_items(layout, docs)
-    front = [cover(layout, body_frame), *lay_contents(layout, items, contents_frame)]
+    front = [cover(layout, body_frame)]
+    if layout.contents != "none":
+        contents_frame = Frame(layout.page, layout.contents_columns)
+        items = contents.chinese_items(layout, docs, enclosure_pages)
+        if layout.english:
+            items += contents.english_items(layout, docs)
+        front += lay_contents(layout, items, contents_frame)
     back = [back_cover(layout, body_frame)] if layout.back_cover else []
     return front + body + back

@@ -28,6 +28,7 @@ class Layout:
     page: str = "a4"  # "a4" (210×297 mm) or "16k" (184×260 mm)
     body_columns: int = 1
     # contents
+    contents: str = "listed"  # listed | none (the issue prints no 目录: documents only)
     english: bool = False  # the Chinese contents are followed by an English one
     issuer_after: bool = False  # entry: short title, then the issuer
     page_style: str = "dots"  # dots | spaces | fullparen | halfparen

@@ -4,10 +4,16 @@ documents) ``jobs`` writer processes each writing its own segment.
 Segments are written as separate files, not one compound file: Whoosh reads a compound file's
 terms and postings into a private copy for every searcher it opens (85 MB a searcher for the
 3,423 laws).
+
+A commit that fails, or is interrupted, leaves nothing behind: the files it wrote that the
+index's table of contents does not list are removed at once (see
+:mod:`indexer.index.whoosh.files`), and those of a writer killed outright by the next run
+(:func:`discard_unfinished`). On a full disk they would otherwise keep it full.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -17,6 +23,7 @@ from whoosh import index as whoosh_index
 from indexer.errors import StoreError
 from indexer.index import store
 from indexer.index.report import Progress, ProgressFn
+from indexer.index.whoosh.files import remove_unreferenced
 from indexer.index.whoosh.writer import GazetteWriter, write_parallel
 from indexer.records import Record
 
@@ -46,6 +53,7 @@ def write_documents(
         progress(Progress(phase, documents=done, files_total=total))
 
     options: dict[str, Any] = {"compound": False, "limitmb": WRITER_LIMIT_MB}
+    folder = Path(ix.storage.folder)
     try:
         if parallel and jobs > 1:
             write_parallel(
@@ -60,10 +68,43 @@ def write_documents(
         else:
             _write_serial(ix, docs, delete, options, report)
     except OSError as exc:
+        _remove_partial(folder)
         raise StoreError(
             f"cannot write the index at {live}: "
             f"{exc.strerror or exc}; the previous index is unchanged"
         ) from None
+    except BaseException:
+        _remove_partial(folder)
+        raise
+
+
+def _remove_partial(folder: Path) -> None:
+    """After a failed commit: remove its files. A failure to remove them must not hide why the
+    commit failed; the next run tries again (:func:`discard_unfinished`)."""
+    with contextlib.suppress(OSError):
+        remove_unreferenced(folder)
+
+
+def discard_unfinished(layout: store.Layout) -> list[str]:
+    """Remove what a failed or killed write left in the live generation; a note saying so, if
+    anything was removed. Call with the writer lock held, before writing.
+
+    An index in another format is left alone: its table of contents is not unpickled here (the
+    run refuses that index with its own message).
+    """
+    gen = layout.current()
+    if gen is None:
+        return []
+    try:
+        store.check_format(store.read_meta(gen))
+        removed = remove_unreferenced(gen)
+    except StoreError:
+        return []
+    except OSError as exc:
+        return [f"cannot remove the files an unfinished write left in {gen}: {exc.strerror or exc}"]
+    if not removed:
+        return []
+    return [f"removed {len(removed)} files an unfinished write left in {gen}"]
 
 
 def _write_serial(

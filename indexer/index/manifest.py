@@ -15,6 +15,7 @@ index. Postings, unlike the lexicon, skip deleted documents.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
@@ -142,15 +143,26 @@ def _state_from_json(raw: dict[str, Any]) -> SourceState:
 
 def save(gen: Path, states: dict[str, SourceState]) -> None:
     """Write ``sources.json`` for the latest commit of ``gen``: a temporary file, then a rename,
-    so a reader sees the old file or the new one. Call with the writer lock held."""
+    so a reader sees the old file or the new one. Call with the writer lock held.
+
+    Raises OSError (a full disk) with nothing of the attempt left; the index is right without
+    the file, so callers report it and go on.
+    """
     data = {
         "version": MANIFEST_VERSION,
         "toc": latest_generation(gen),
         "sources": {key: _state_to_json(states[key]) for key in sorted(states)},
     }
     tmp = gen / f"{MANIFEST_FILE}.tmp"
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=0), encoding="utf-8")
-    os.replace(tmp, gen / MANIFEST_FILE)
+    try:
+        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=0), encoding="utf-8")
+        os.replace(tmp, gen / MANIFEST_FILE)
+    except BaseException:
+        # The old file stays, naming an older commit, so the next run rebuilds the states from
+        # the index; a half-written temporary file would only take room (a full disk, typically).
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        raise
 
 
 def _state_to_json(state: SourceState) -> dict[str, Any]:

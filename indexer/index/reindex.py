@@ -26,7 +26,7 @@ from indexer.config import Config, IndexConfig
 from indexer.errors import ExtractionError, StoreError
 from indexer.index import manifest, store
 from indexer.index.carry import PreviousIndex, carry_over
-from indexer.index.commit import write_documents
+from indexer.index.commit import discard_unfinished, write_documents
 from indexer.index.ids import Claimed, claim_ids
 from indexer.index.manifest import Fingerprint, Manifest, SourceState
 from indexer.index.report import FileOutcome, Progress, ProgressFn, ReindexReport, Status
@@ -123,6 +123,7 @@ def reindex(
         if lock.stale:
             report.notes.append(lock.stale)
         store.remove_old_generations(layout)
+        report.notes.extend(discard_unfinished(layout))
         run = _Run(config, layout, paths, jobs, internal, progress or (lambda p: None), report)
         run.execute(rebuild or layout.current() is None)
     report.seconds = time.monotonic() - started
@@ -208,7 +209,13 @@ class _Run:
                 self.corrections.apply(records)
                 docs += len(records)
                 self._outcome(
-                    FileOutcome(src.key, status, len(records), size=sizes[src.key])
+                    FileOutcome(
+                        src.key,
+                        status,
+                        len(records),
+                        size=sizes[src.key],
+                        review=sum(1 for r in records if r.review),
+                    )
                 ).warnings.extend(warnings)
                 loaded.append((src, records))
             self.progress(Progress("read", n, len(todo), docs, done_bytes, src.key))

@@ -21,6 +21,7 @@ class FileOutcome:
     error: str = ""
     size: int = 0
     warnings: list[str] = field(default_factory=list)
+    review: int = 0  # records read from it whose ``review`` list is not empty
 
 
 @dataclass
@@ -44,6 +45,11 @@ class ReindexReport:
         return [f for f in self.files if f.warnings and f.status != "failed"]
 
     @property
+    def review(self) -> int:
+        """Records read in this run that the extractor flagged for staff to check."""
+        return sum(f.review for f in self.files)
+
+    @property
     def ok(self) -> bool:
         """Every file indexed as written: the exit status 0."""
         return not self.failed and not self.warned
@@ -54,6 +60,7 @@ class ReindexReport:
             "rebuilt": self.rebuilt,
             "files": {s: self.count(s) for s in STATUSES},
             "documents": self.documents,
+            "review": self.review,
             "seconds": round(self.seconds, 3),
             "failed": [{"source": f.source, "error": f.error} for f in self.failed],
             "warnings": [

@@ -27,7 +27,11 @@ from whoosh import index as whoosh_index
 from whoosh.fields import ID, KEYWORD, STORED, Schema
 from whoosh.index import FileIndex
 
-from indexer.errors import AnalysisMismatchError, IndexMissingError, StoreError
+from indexer.errors import (
+    AnalysisMismatchError,
+    IndexMissingError,
+    IndexUnreadableError,
+)
 from indexer.recognise.docnum import parse_doc_number
 from indexer.records import Record
 
@@ -50,6 +54,7 @@ _META_FIELDS = (
     "attachments",
     "contact",
     "corrected",
+    "review",
 )
 
 
@@ -121,7 +126,7 @@ def record_to_doc(rec: Record, sha1: str) -> dict[str, Any]:
         "body": rec.body,
         "body_bi": rec.body,
         "doc_number": rec.doc_number,
-        "doc_series": f"{parsed.prefix}〔{parsed.year}〕" if parsed else "",
+        "doc_series": parsed.series if parsed else "",
         "issuer": rec.issuer,
         "doc_type": rec.doc_type,
         "year": rec.year,
@@ -148,7 +153,7 @@ def read_meta(gen: Path) -> dict[str, Any]:
     try:
         meta: dict[str, Any] = json.loads((gen / META_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise StoreError(
+        raise IndexUnreadableError(
             f"{gen}: index metadata unreadable ({exc}); run `gazette index --rebuild`"
         ) from None
     return meta
@@ -237,11 +242,11 @@ def open_live(layout: Layout) -> tuple[FileIndex, Path, dict[str, Any]]:
     try:
         ix = whoosh_index.open_dir(str(gen))
     except (OSError, whoosh_index.EmptyIndexError) as exc:
-        raise StoreError(
+        raise IndexUnreadableError(
             f"{gen}: cannot open index ({exc}); run `gazette index --rebuild`"
         ) from None
     except _UNPICKLING_ERRORS as exc:
-        raise StoreError(
+        raise IndexUnreadableError(
             f"{gen}: cannot read the index ({type(exc).__name__}: {exc}); it was probably written"
             " by another version: run `gazette index --rebuild`"
         ) from None

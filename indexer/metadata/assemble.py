@@ -3,8 +3,10 @@
 Every field is read from what the issue prints: the title line, the 文号 under it, the signature
 and 成文日期 at the end, the contents entry (section, printed page), the cover (期号, 出版日期),
 the 咨询 lines, the 附件 list, and the 文号 the text cites or repeals. An issuer the title does
-not name is taken from a ``…制定`` line, the signature, or the 文号 prefix of another document of
-the same issue.
+not name is taken from an order's number, a ``…制定`` line or a dated note under the title, the
+red header, the signature, or the 文号 prefix of another document of the same issue.
+
+What is read in an unusual way is said in the record's ``review`` list, for staff to check.
 """
 
 from __future__ import annotations
@@ -14,16 +16,30 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from indexer.chars import CN_DIGITS, CN_NUMERAL, fold_width
+from indexer.chars import CN_DIGITS, CN_NUMERAL, HAN, fold_width
 from indexer.doctypes import doc_type
 from indexer.errors import ExtractionError
 from indexer.extract.textclean import collapse_spaces
+from indexer.metadata.issuers import (
+    attach_order_heads,
+    note_under_title,
+    order_issuer,
+    party_issuers,
+    signing_person,
+)
+from indexer.metadata.numbers import doc_number, split_order_title
+from indexer.metadata.review import review_issue, title_review
 from indexer.parse.body import attachment_list, enclosed_title, label_enclosed, label_lines, render
-from indexer.parse.split import Block, Issue, Line, PageLike, is_docnum_line, split_issue
-from indexer.recognise.dates import chinese_year, iter_dates, parse_date, parse_date_line
-from indexer.recognise.docinfo import is_org, split_orgs, title_issuers
+from indexer.parse.split import Block, Issue, Line, PageLike, split_issue
+from indexer.recognise.dates import (
+    chinese_year,
+    iter_dates,
+    parse_date,
+    parse_date_line,
+    parse_month_line,
+)
+from indexer.recognise.docinfo import PERSON_TITLES, is_org, split_orgs, title_issuers
 from indexer.recognise.docnum import (
-    canonical_doc_number,
     find_doc_numbers,
     iter_doc_numbers,
     parse_doc_number,
@@ -42,6 +58,9 @@ _PHONE = re.compile(r"咨询电话\s*[:：]\s*(?P<v>[\d\-—－()（）\s、,，
 # ``一九五四年十月十四日订于新德里``: an agreement's date is where it was signed.
 _SIGNED = re.compile(r"^\s*(?:在\S{1,8})?(?:订于|签订|签署|签于|订立|签字)")
 _REPEAL = re.compile(r"废止|停止执行|不再执行|同时失效|予以撤销")
+_STAND_IN_CHARS = 40
+# A person's signature: 总理李克强, 省长杨文华.
+_PERSON_SIGNED = re.compile(rf"^(?:{PERSON_TITLES})[{HAN}]{{2,3}}$")
 _MONTH_LINE = re.compile(rf"^{_YEAR}\s*年\s*[\d{CN_DIGITS}十]{{1,2}}\s*月$")
 
 
@@ -67,12 +86,14 @@ def build_records(pages: list[Page], source: str) -> list[Record]:
     ('某政发〔2024〕3号', '某县人民政府', '通知', '2024-03-05')
     """
     issue = split_issue(pages)
+    attach_order_heads(issue)
     gazette = gazette_info(issue)
     records = [_record(block, pages, gazette, source) for block in issue.blocks]
     records = [r for r in records if r.body.strip() or r.title]
     if not records:
         raise ExtractionError(source, "no document text found")
     _issuers_from_numbers(records)
+    review_issue(records)
     return records
 
 
@@ -101,18 +122,18 @@ def gazette_info(issue: Issue) -> Gazette:
 
 
 def _record(block: Block, pages: Sequence[PageLike], gazette: Gazette, source: str) -> Record:
-    title = clean_title(block.title)
+    title, title_number = split_order_title(clean_title(block.title))
     body_lines = [*block.head, *block.lines[block.title_span :]]
     rec = Record(title=title, source=source, gazette=gazette.label, gazette_date=gazette.date)
-    rec.doc_number = _doc_number(body_lines, block)
+    if not title:
+        rec.title = title = _stand_in_title(block)
+        rec.review.append("no title found: its first line stands in")
+    rec.doc_number = doc_number(body_lines, block, title_number, rec.review)
     rec.doc_type = doc_type(title) or (doc_type(block.entry.title) if block.entry else "")
-    rec.date = document_date(body_lines, gazette.year or _year_hint(body_lines))
-    issuers = (
-        title_issuers(title)
-        or _made_by(body_lines)
-        or _red_header(block.head)
-        or signature_issuers(body_lines)
-    )
+    note = note_under_title(block.lines[block.title_span :])
+    year = gazette.year or _year_hint(body_lines)
+    rec.date = note[1] if note else document_date(body_lines, year)
+    issuers = _issuers(rec, body_lines, block, note[0] if note else [])
     if issuers:
         rec.issuer, rec.issuers = issuers[0], issuers
     starts = block.head or block.lines
@@ -122,9 +143,44 @@ def _record(block: Block, pages: Sequence[PageLike], gazette: Gazette, source: s
     if block.entry is not None:
         rec.page = block.entry.page if block.entry.page is not None else rec.page
         rec.section = block.entry.section
+        differs = title_review(title, block.entry.title)
+        rec.review += [differs] if differs else []
     rec.contact = contact(body_lines)
     _fill_body(rec, body_lines)
     return rec
+
+
+def _issuers(rec: Record, body: Sequence[Line], block: Block, noted: list[str]) -> list[str]:
+    """The issuers, from the most specific evidence to the least: an order's organ, the parties
+    a communiqué abbreviates, the title, a ``…制定`` line or a dated note under the title, the
+    red header, the signature (organs, else a person signing for one), the contents entry."""
+    ordered = order_issuer(rec.doc_number)
+    if ordered:
+        return [ordered]
+    parties = party_issuers(rec.title, "\n".join(line.text for line in body))
+    if parties:
+        return parties
+    found = (
+        title_issuers(rec.title)
+        or _made_by(body)
+        or noted
+        or _red_header(block.head)
+        or signature_issuers(body)
+    )
+    person = signing_person(body, rec.title) if not found else ""
+    if person:
+        found = [person]
+    if not found and block.entry is not None and block.entry.issuer:
+        found = split_orgs(block.entry.issuer)
+    return found
+
+
+def _stand_in_title(block: Block) -> str:
+    """A title for a block that has none: its contents entry's, else its first line's words."""
+    if block.entry is not None and block.entry.title.strip():
+        return clean_title(block.entry.title)
+    first = next((ln.text for ln in [*block.head, *block.lines] if ln.text.strip()), "")
+    return clean_title(first)[:_STAND_IN_CHARS] or "（无标题）"
 
 
 def clean_title(text: str) -> str:
@@ -136,35 +192,55 @@ def clean_title(text: str) -> str:
     return collapse_spaces(" ".join(text.split()))
 
 
-def _doc_number(body: Sequence[Line], block: Block) -> str:
-    """The 文号 the document prints under its title, else the one its contents entry gives."""
-    for line in body[:6]:
-        if is_docnum_line(line.text):
-            return canonical_doc_number(line.text)
-    numbers = iter_doc_numbers(block.title)
-    if numbers:
-        return str(numbers[0][0])
-    return block.entry.doc_number if block.entry else ""
-
-
 def document_date(lines: Sequence[Line], year: int | None = None) -> str:
     """The 成文日期: the first line that is a date (under the signature, or under the title).
 
     >>> document_date([Line(t, 0) for t in ("特此通知", "某区人民政府", "2024年2月1日")])
     '2024-02-01'
+    >>> document_date([Line(t, 0) for t in ("特此通知", "某区人民政府", "二○二四年八月")])
+    '2024-08'
     """
+    previous = ""
     for line in lines:
         if "\t" in line.text:
+            cell = _cell_date(previous, line.text)
+            if cell:
+                return cell
+            previous = line.text
             continue
         date = parse_date_line(line.text, year)
         if date:
             return date
+        # Only a month under a signature: the date is known to the month (YYYY-MM).
+        month = parse_month_line(line.text) if is_org(previous) else None
+        if month:
+            return month
+        previous = line.text.strip()
     for line in lines:
         for date, start, end in iter_dates(line.text):
             # Only a clause that opens with the date signs the document; one inside a sentence
             # cites an earlier agreement (按照一九五四年四月二十九日在北京签订的…).
             if start == 0 and _SIGNED.match(line.text[end:]):
                 return date
+    return ""
+
+
+def _cell_date(above: str, text: str) -> str:
+    r"""A date in one cell of a line of side-by-side text (columns read across, joined by tabs),
+    taken only under a signature in the same cell of the line above: an organ's name or a
+    person's title and name. A date in a table's cell is no 成文日期.
+
+    >>> _cell_date("正文一\t某区人民政府", "正文二\t2024年2月1日")
+    '2024-02-01'
+    >>> _cell_date("甲\t乙", "丙\t2024年2月1日")
+    ''
+    """
+    above_cells = above.split("\t")
+    for k, cell in enumerate(text.split("\t")):
+        date = parse_date_line(cell) or parse_month_line(cell)
+        signed = above_cells[k].strip() if k < len(above_cells) else ""
+        if date and (is_org(signed) or _PERSON_SIGNED.match(signed)):
+            return date
     return ""
 
 
@@ -260,7 +336,8 @@ def _fill_body(rec: Record, body_lines: list[Line]) -> None:
 
 
 def _issuers_from_numbers(records: list[Record]) -> None:
-    """Fill a missing issuer from another document of the issue with the same 文号 prefix."""
+    """Fill a missing issuer from another document of the issue with the same 文号 prefix (said in
+    the record's ``review``: a prefix is shared by an organ and its office at times)."""
     by_prefix: dict[str, list[str]] = {}
     for rec in records:
         number = parse_doc_number(rec.doc_number) if rec.doc_number else None
@@ -271,3 +348,4 @@ def _issuers_from_numbers(records: list[Record]) -> None:
         if not rec.issuer and number is not None and number.prefix in by_prefix:
             rec.issuers = list(by_prefix[number.prefix])
             rec.issuer = rec.issuers[0]
+            rec.review.append("issuer from 文号 prefix")

@@ -18,7 +18,15 @@ from difflib import SequenceMatcher
 
 from indexer.extract.textclean import page_number
 from indexer.parse.contents import Match, Toc, TocEntry, best_heading, find_toc, norm_key
-from indexer.parse.lines import Line, PageLike, Start, closing_line, flatten, is_docnum_line
+from indexer.parse.lines import (
+    Line,
+    PageLike,
+    Start,
+    closing_line,
+    flatten,
+    is_docnum_line,
+    is_red_header,
+)
 from indexer.parse.starts import find_starts, single_start
 from indexer.recognise.docinfo import is_org, title_issuers
 
@@ -30,7 +38,7 @@ _BACK = re.compile(
 )
 # Similarity is costly: an entry is looked for this far at most after the previous one.
 _MAX_FUZZY_LINES = 3000
-_RED_HEADER = re.compile(r"^[^，。；：\s]{2,40}文件$")
+_STAND_IN_CHARS = 40
 
 
 @dataclass
@@ -88,6 +96,8 @@ def _cut_blocks(lines: list[Line], starts: list[Start]) -> list[Block]:
             block.title = "".join(ln.text for ln in lines[pos : pos + span])
         elif entry is not None:
             block.title = entry.title
+        if not block.title.strip():
+            block.title = _stand_in_title(block.lines)
         floor = blocks[-1].title_span + 1 if blocks else 0
         above = blocks[-1].lines if blocks else lines[:pos]
         block.head = _head_lines(above, floor)
@@ -97,11 +107,24 @@ def _cut_blocks(lines: list[Line], starts: list[Start]) -> list[Block]:
     return blocks
 
 
+def _stand_in_title(lines: list[Line]) -> str:
+    """For a document that prints no title: its first words, up to the first sentence's end.
+
+    >>> _stand_in_title([Line("目录", 0), Line("正文。", 0)])
+    '目录'
+    """
+    for line in lines:
+        words = re.split(r"[。；！？]", line.text.strip(), maxsplit=1)[0].strip()
+        if words:
+            return words[:_STAND_IN_CHARS]
+    return ""
+
+
 def _head_lines(above: list[Line], floor: int) -> list[Line]:
     """Lines printed above a title that belong to it: its 文号 and a red header (…人民政府文件)."""
     head: list[Line] = []
     for line in reversed(above[max(floor, len(above) - 3) :]):
-        if not (is_docnum_line(line.text) or _RED_HEADER.match(line.text)):
+        if not (is_docnum_line(line.text) or is_red_header(line.text)):
             break
         head.insert(0, line)
     return head

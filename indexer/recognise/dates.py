@@ -3,21 +3,29 @@
 Handles Arabic digits (``2024年3月5日``, ``2022 年 6 月 27 日``, full-width ``２０２４``) and
 Chinese numerals (``二〇二四年三月五日``, ``一九五四年十月十二日``, ``二○二三年十二月二十六日``).
 A 成文日期 line may carry a place or an action after the date (``…于北京``, ``…国务院批准``).
+Where only a month is printed (``二〇二四年三月`` under a signature) the date is kept at month
+precision, ``YYYY-MM``.
+
+OCR reads 一 as a dash (``—九九九年一月一日``) and 〇 as the letter O: inside a date written in
+Chinese numerals, where a dash or a letter cannot stand, they are read as the numeral.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from indexer.chars import CN_DIGITS, fold_width
 from indexer.recognise.notes import NOTE_TAIL
 from indexer.recognise.numerals import cn_digits, cn_int
 
+# What OCR prints for 一: dashes and the katakana long-vowel mark, read as 一 inside a date.
+OCR_ONE = "—―ー"
+_OCR_TO_ONE = str.maketrans(dict.fromkeys(OCR_ONE, "一"))
 # A year's digits may mix in an Arabic 0 (二0二四); months and days are numerals with units.
-_YEAR_DIGIT = f"[{CN_DIGITS}0]"
-_CN_NUM = f"{CN_DIGITS}十廿卅"
+_YEAR_DIGIT = f"[{CN_DIGITS}0{OCR_ONE}]"
+_CN_NUM = f"{CN_DIGITS}十廿卅{OCR_ONE}"
 _SP = r"[ \t\u3000]*"
 
 _ARABIC_RE = re.compile(
@@ -26,6 +34,11 @@ _ARABIC_RE = re.compile(
 _CHINESE_RE = re.compile(
     rf"(?P<y>(?:{_YEAR_DIGIT}{_SP}){{3}}{_YEAR_DIGIT}){_SP}年{_SP}"
     rf"(?P<m>(?:[{_CN_NUM}]{_SP})?[{_CN_NUM}]){_SP}月{_SP}(?P<d>(?:[{_CN_NUM}]{_SP}){{0,2}}[{_CN_NUM}]){_SP}日"
+)
+_ARABIC_MONTH_RE = re.compile(rf"^(?P<y>(?:1[89]|20)\d\d){_SP}年{_SP}(?P<m>\d{{1,2}}){_SP}月$")
+_CHINESE_MONTH_RE = re.compile(
+    rf"^(?P<y>(?:{_YEAR_DIGIT}{_SP}){{3}}{_YEAR_DIGIT}){_SP}年{_SP}"
+    rf"(?P<m>(?:[{_CN_NUM}]{_SP})?[{_CN_NUM}]){_SP}月$"
 )
 # Month and day without a year (``十月十六日``), valid only with a year from the context.
 _MONTH_DAY_RE = re.compile(
@@ -47,11 +60,18 @@ def _iso(year: int | None, month: int | None, day: int | None) -> str | None:
         return None
 
 
+def _cn(text: str, read: Callable[[str], int | None] = cn_int) -> int | None:
+    """A numeral of a date, OCR dashes read as 一."""
+    return read(text.translate(_OCR_TO_ONE))
+
+
 def iter_dates(text: str) -> Iterator[tuple[str, int, int]]:
     """Every valid date in ``text`` as (ISO date, start, end), in order.
 
     >>> [d for d, _, _ in iter_dates("经二〇二三年十二月二十六日会议研究，2024 年 1 月 5 日起施行")]
     ['2023-12-26', '2024-01-05']
+    >>> [d for d, _, _ in iter_dates("—九九九年—月—日，二OO四年十—月三十日")]
+    ['1999-01-01', '2004-11-30']
     """
     norm = fold_width(text)
     hits: list[tuple[str, int, int]] = []
@@ -60,7 +80,7 @@ def iter_dates(text: str) -> Iterator[tuple[str, int, int]]:
         if iso:
             hits.append((iso, m.start(), m.end()))
     for m in _CHINESE_RE.finditer(norm):
-        iso = _iso(cn_digits(m["y"]), cn_int(m["m"]), cn_int(m["d"]))
+        iso = _iso(_cn(m["y"], cn_digits), _cn(m["m"]), _cn(m["d"]))
         if iso:
             hits.append((iso, m.start(), m.end()))
     yield from sorted(hits, key=lambda h: h[1])
@@ -101,6 +121,32 @@ def parse_date_line(line: str, year: int | None = None) -> str | None:
     if m and year is not None:
         return _iso(year, cn_int(m["m"]), cn_int(m["d"]))
     return None
+
+
+def parse_month_line(line: str) -> str | None:
+    """``YYYY-MM`` of a line that is a year and a month and nothing else (brackets allowed).
+
+    >>> parse_month_line("二○二四年八月"), parse_month_line("（2024 年 3 月）")
+    ('2024-08', '2024-03')
+    >>> parse_month_line("二○二四年八月五日"), parse_month_line("2024年13月")
+    (None, None)
+    """
+    text = re.sub(r"[ \t\u3000]+", "", fold_width(line.strip()))
+    if text[:1] in _OPEN and text[-1:] in _CLOSE:
+        text = text[1:-1]
+    year: int | None
+    month: int | None
+    m = _ARABIC_MONTH_RE.match(text)
+    if m:
+        year, month = int(m["y"]), int(m["m"])
+    else:
+        m = _CHINESE_MONTH_RE.match(text)
+        if not m:
+            return None
+        year, month = _cn(m["y"], cn_digits), _cn(m["m"])
+    if year is None or month is None or not 1 <= month <= 12 or not 1800 <= year <= 2099:
+        return None
+    return f"{year:04d}-{month:02d}"
 
 
 def chinese_year(text: str) -> int | None:

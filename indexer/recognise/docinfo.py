@@ -80,7 +80,6 @@ _CONNECTORS = (
     "就",
     "在",
     "联合",
-    "贸易",
     "任命",
     "任免",
     "发布",
@@ -90,34 +89,34 @@ _CONNECTORS = (
     "转发",
     "批转",
 )
+# An organ that forwards another's document names itself first: 国务院批转国家经贸委关于…的通知,
+# 国务院办公厅转发…. The forwarding organ is the issuer.
+_FORWARDS = re.compile(r"批转|转发|印发")
 _FORBIDDEN_IN_ORG = re.compile(
     r"关于|的|^[\d〇零一二三四五六七八九]|\d年|[〇零一二三四五六七八九]{2}年|[为向致对就，。；：“”《》（）()]"
 )
-_PERSON_TITLES = (
+# Words that point at an organ without naming it: 全市, 各乡镇, 该区, 本县, 我省, 城市.
+_POINTING = re.compile(r"^(?:全[省市县区州盟旗镇乡]|各|该|此|每|我|上述|所属|有关|相关)")
+# Suffixes of one character that end a place's name; the name needs two characters before them
+# to be an organ on its own (城市, 全省 and 各区 are words; 吕梁市 and 交城县 are places).
+_PLACE_SUFFIX = "国省市县区州盟旗镇乡"
+# Agreements name their parties first: 中华人民共和国政府和锡兰政府贸易谈判公报.
+_AGREEMENT_TYPES = ("公报", "协定", "协议", "议定书", "条约", "声明", "宣言", "换文", "纪要")
+PERSON_TITLES = (
     "副委员长|委员长|副主席|主席|副总理|总理|副部长|部长|代表|主任|书记"
     "|省长|市长|县长|区长|局长|大使"
 )
-_PERSON_AFTER_ORG = re.compile(rf"^(?:{_PERSON_TITLES})(?![团处])")
-_PERSON_FIRST = re.compile(rf"^([{HAN}]{{2,3}}(?:{_PERSON_TITLES}))(?=向|为|致|关于|的|在|就)")
+_PERSON_AFTER_ORG = re.compile(rf"^(?:{PERSON_TITLES})(?![团处令])")
+_PERSON_FIRST = re.compile(rf"^([{HAN}]{{2,3}}(?:{PERSON_TITLES}))(?=向|为|致|关于|的|在|就)")
 _JOINERS = "和与及暨"
-# Two-party abbreviations in diplomatic titles (中苏关于…, 关于中苏…, 中印联合声明).
-_PARTY_NAMES = {
-    "中": "中华人民共和国政府",
-    "苏": "苏联政府",
-    "俄": "俄罗斯联邦政府",
-    "美": "美利坚合众国政府",
-    "英": "大不列颠及北爱尔兰联合王国政府",
-    "法": "法兰西共和国政府",
-    "日": "日本国政府",
-    "印": "印度共和国政府",
-    "朝": "朝鲜民主主义人民共和国政府",
-    "越": "越南民主共和国政府",
-    "蒙": "蒙古人民共和国政府",
-    "缅": "缅甸联邦政府",
-    "巴": "巴基斯坦伊斯兰共和国政府",
-}
-_PARTNERS = "".join(k for k in _PARTY_NAMES if k != "中")
-_PARTIES_RE = re.compile(rf"^(?:关于)?(中[{_PARTNERS}]{{1,2}})(?=关于|联合|两国|举行|签订|会谈)")
+# Diplomatic titles abbreviate the parties, China first (中苏关于…, 关于中印…, 中缅联合声明). In
+# a Chinese gazette 中 is always the People's Republic; the partner is read from the body
+# (:func:`indexer.metadata.issuers.party_issuers`), since one character names many states.
+CHINA = "中华人民共和国政府"
+_NOT_PARTNERS = "国华央共"  # 中国, 中华…, 中央, 中共 are not two parties
+_PARTIES_RE = re.compile(
+    rf"^(?:关于)?中(?P<partners>[{HAN}]{{1,2}}?)(?=关于|联合|两国|三国|举行|签订|会谈)"
+)
 
 
 def is_org(name: str) -> bool:
@@ -125,11 +124,15 @@ def is_org(name: str) -> bool:
 
     >>> is_org("吕梁市离石区人民政府办公室"), is_org("复员建设军人安置暂行办")
     (True, True)
+    >>> [is_org(x) for x in ("全市", "城市", "各乡镇", "该区", "交城县", "全国人民代表大会")]
+    [False, False, False, False, True, True]
     """
     return (
         2 <= len(name) <= 40
         and bool(_SUFFIX_RE.search(name))
         and not _FORBIDDEN_IN_ORG.search(name)
+        and not _POINTING.match(name)
+        and not (len(name) <= 2 and name[-1] in _PLACE_SUFFIX)
     )
 
 
@@ -166,46 +169,86 @@ def title_issuers(title: str) -> list[str]:
     ['中华人民共和国政府', '锡兰政府']
     >>> title_issuers("印度共和国政府代表艾扬格的照会")
     ['印度共和国政府代表艾扬格']
+    >>> title_issuers("国务院批转国家经贸委关于做好1999年企业工作意见的通知")
+    ['国务院']
     >>> title_issuers("中苏关于签订科学技术合作协议的联合公报")
-    ['中华人民共和国政府', '苏联政府']
+    ['中华人民共和国政府']
+    >>> title_issuers("中华人民共和国主席令（第五号）")
+    []
     """
     title = re.sub(r"\s+", "", title)
     person = _PERSON_FIRST.match(title)
     if person:
         return [person.group(1)]
+    forwarder = _forwarding_organ(title)
+    if forwarder:
+        return forwarder
     head, sep, _ = title.partition("关于")
     if sep and head and is_org(head):
         return split_orgs(head)
-    if sep and head and _SUFFIX_RE.search(head) and len(head) <= 30:
+    if sep and head and _SUFFIX_RE.search(head) and len(head) <= 30 and not _FORWARDS.search(head):
         return [head]
     chain = _org_chain(title)
     if chain:
         return chain
-    parties = _PARTIES_RE.match(title)
-    if parties:
-        return [_PARTY_NAMES[ch] for ch in parties.group(1)]
+    return [CHINA] if title_parties(title) else []
+
+
+def title_parties(title: str) -> str:
+    """The abbreviated partners of China in a diplomatic title (``苏`` of 中苏关于…), or "".
+
+    >>> title_parties("关于中苏举行会谈的公报"), title_parties("中国关于某事的声明")
+    ('苏', '')
+    >>> title_parties("中央关于某事的决定")
+    ''
+    """
+    title = re.sub(r"\s+", "", title)
+    m = _PARTIES_RE.match(title)
+    if not m or m["partners"][0] in _NOT_PARTNERS or not title.endswith(_AGREEMENT_TYPES):
+        return ""
+    return m["partners"]
+
+
+def _forwarding_organ(title: str) -> list[str]:
+    """The organ before 批转/转发/印发 at the start of a title, when one is named there."""
+    for m in _FORWARDS.finditer(title[:41]):
+        head = title[: m.start()]
+        if head and is_org(head):
+            return split_orgs(head)
     return []
 
 
 def _org_chain(title: str) -> list[str]:
-    """The longest run of org names at the start of ``title`` followed by a connector."""
-    for end in range(min(len(title) - 2, 60), 1, -1):
-        head, rest = title[:end], title[end:]
-        if not _SUFFIX_RE.search(head) or _FORBIDDEN_IN_ORG.search(head):
-            continue
-        orgs = split_orgs(head)
-        if not all(is_org(o) for o in orgs):
-            continue
+    """The longest run of org names at the start of ``title`` followed by a connector, or, for
+    an agreement, the two or more parties it names first."""
+    heads = [(orgs, title[end:]) for end, orgs in _org_heads(title)]
+    for orgs, rest in heads:
         person = _person_after(rest)
         if person:
             return [*orgs[:-1], orgs[-1] + person]
         if rest.startswith(_CONNECTORS) or rest.startswith(TYPE_WORDS):
             return orgs
+    if title.endswith(_AGREEMENT_TYPES):
+        return next((orgs for orgs, _ in heads if len(orgs) >= 2), [])
     return []
 
 
+def _org_heads(title: str) -> list[tuple[int, list[str]]]:
+    """Each start of ``title`` (longest first) that is a run of org names, with the names."""
+    heads = []
+    for end in range(min(len(title) - 2, 60), 1, -1):
+        head = title[:end]
+        if not _SUFFIX_RE.search(head) or _FORBIDDEN_IN_ORG.search(head):
+            continue
+        orgs = split_orgs(head)
+        if all(is_org(o) for o in orgs):
+            heads.append((end, orgs))
+    return heads
+
+
 def _person_after(rest: str) -> str:
-    """``代表艾扬格`` from ``代表艾扬格的照会``: a person's title and name after an org."""
+    """``代表艾扬格`` from ``代表艾扬格的照会``: a person's title and a name of two or three
+    characters, followed by a connector (的, 致…); else ""."""
     m = _PERSON_AFTER_ORG.match(rest)
     if not m:
         return ""
@@ -214,4 +257,4 @@ def _person_after(rest: str) -> str:
         after = rest[name_at + size : name_at + size + 2]
         if after.startswith(_CONNECTORS):
             return rest[: name_at + size]
-    return rest[: name_at + 3] if len(rest) > name_at + 3 else ""
+    return ""

@@ -27,15 +27,18 @@ _TEMP_SUFFIXES = (".tmp", ".ctmp")
 
 def referenced_segments(folder: Path) -> set[str] | None:
     """The segment ids (``MAIN_<segid>``) the latest TOC of ``folder`` lists; None when there is
-    no TOC. Unpickles the TOC: check the index's format first.
-
-    Raises OSError, or what unpickling raises, when the TOC cannot be read.
+    no TOC or it cannot be read. Unpickles the TOC: check the index's format first.
     """
     storage = FileStorage(str(folder))
-    generation = TOC._latest_generation(storage, _DEF_INDEX_NAME)
-    if generation < 0:
+    try:
+        generation = TOC._latest_generation(storage, _DEF_INDEX_NAME)
+        if generation < 0:
+            return None
+        toc = TOC.read(storage, _DEF_INDEX_NAME, gen=generation)
+    # Unpickling raises whatever the pickled classes raise; a TOC that cannot be read, for any
+    # reason, names no segment for certain, so nothing may be removed.
+    except Exception:
         return None
-    toc = TOC.read(storage, _DEF_INDEX_NAME, gen=generation)
     return {segment.segment_id() for segment in toc.segments}
 
 
@@ -73,9 +76,9 @@ def unreferenced(folder: Path, segments: set[str]) -> list[Path]:
 
 def remove_unreferenced(folder: Path) -> list[str]:
     """Remove what :func:`unreferenced` lists for the latest commit of ``folder``; the names
-    removed. Nothing is removed when there is no TOC. Call with the writer lock held.
+    removed. Nothing is removed when there is no readable TOC. Call with the writer lock held.
 
-    Raises what :func:`referenced_segments` raises.
+    Raises OSError when a file cannot be removed.
     """
     segments = referenced_segments(folder)
     if segments is None:

@@ -16,12 +16,13 @@ Whoosh's multi-process writer does but without pickling every document to a chil
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from whoosh.reading import SegmentReader
-from whoosh.writing import MERGE_SMALL, SegmentWriter
+from whoosh.writing import SegmentWriter
 
 from indexer.analysis.fields import FastText
 from indexer.errors import StoreError
@@ -125,23 +126,35 @@ def _merge(a: Postings, b: Postings) -> Postings:
 
 
 def reclaim_deleted(writer: GazetteWriter, segments: list[Any]) -> list[Any]:
-    """The merge policy of a plain ``commit()``: Whoosh's own (``MERGE_SMALL``), after dropping
-    the segments whose documents are all deleted and merging those mostly deleted.
+    """The merge policy of a plain ``commit()``: the segments the commit keeps; the others are
+    merged into the writer's new segment, or dropped (their files are deleted with the commit,
+    as Whoosh deletes merged segments').
 
-    Whoosh's policy counts deleted documents as if they were live and merges only small segments,
-    so an index whose sources are replaced keeps every old version: six changes of one 200-record
-    file left seven segments, six of them deleted, seven times a rebuild's size. A dropped
-    segment's files are deleted with the commit, as Whoosh deletes merged ones.
+    - A segment whose documents are all deleted is dropped; one with more than
+      ``DELETED_SHARE_LIMIT`` of them deleted is merged, which leaves the deleted ones out.
+    - Then the new segment takes in every segment, smallest first, that holds no more documents
+      (deleted ones included) than it does so far. Every segment kept is larger than the new
+      one; as in a binary counter, that keeps about log2(documents) segments and rewrites each
+      document about as many times. A segment's term dictionary is most of its size, so fewer
+      segments is much of the room saved.
+
+    Whoosh's ``MERGE_SMALL`` counts deleted documents as live and merges only segments below a
+    Fibonacci bound (34 documents across five segments): six replacements of one 200-record
+    file left seven segments, six wholly deleted, seven times a rebuild's size.
     """
     live = [seg for seg in segments if seg.doc_count()]
-    worn = {
+    merged = {
         id(seg) for seg in live if seg.deleted_count() > seg.doc_count_all() * DELETED_SHARE_LIMIT
     }
-    for seg in live:
-        if id(seg) in worn:
+    size = writer.documents_written() + sum(seg.doc_count() for seg in live if id(seg) in merged)
+    for seg in sorted(live, key=lambda seg: seg.doc_count_all()):
+        if id(seg) not in merged and seg.doc_count_all() <= size:
+            merged.add(id(seg))
+            size += seg.doc_count()
+    for seg in live:  # in index order, so that documents keep their relative order
+        if id(seg) in merged:
             writer.add_segment(seg)
-    result: list[Any] = MERGE_SMALL(writer, [seg for seg in live if id(seg) not in worn])
-    return result
+    return [seg for seg in live if id(seg) not in merged]
 
 
 class GazetteWriter(SegmentWriter):  # type: ignore[misc]
@@ -214,6 +227,12 @@ class GazetteWriter(SegmentWriter):  # type: ignore[misc]
         if self.pool.postings >= self._max_postings:
             self._next_segment()
 
+    def documents_written(self) -> int:
+        """Documents added or merged into this writer so far, in all its segments."""
+        finished: int = sum(seg.doc_count_all() for seg in self._finished)
+        current: int = self.docnum - self.docbase
+        return finished + current
+
     def _merge_segments(self, mergetype: Any, optimize: Any, merge: Any) -> list[Any]:
         chosen = (mergetype, self.mergetype, optimize or self.optimize)
         if chosen == (None, None, False) and (self.merge if merge is None else merge):
@@ -230,6 +249,16 @@ class GazetteWriter(SegmentWriter):  # type: ignore[misc]
         self.fieldwriter = codec.field_writer(storage, self.newsegment)
         self.pool = TermPool()
         self.docnum = self.docbase
+
+    def cancel(self) -> None:
+        """As Whoosh's, but Whoosh's lock is released and the temporary folder removed even when
+        closing the segment's files fails: on a full disk, closing flushes and fails too."""
+        self._check_state()
+        try:
+            with contextlib.suppress(OSError):  # the files are discarded: a failed flush is moot
+                self._close_segment()
+        finally:
+            self._finish()
 
     def finalize_segments(self) -> list[Any]:
         """Finish writing; every segment this writer wrote, in the order of its documents."""
