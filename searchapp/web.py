@@ -146,15 +146,23 @@ def export(fmt: str) -> Response:
     return export_response(fmt)
 
 
+def _atom_day(date: str) -> str:
+    """``2024-03-05`` as it is, ``2024-03`` as ``2024-03-01``: Atom needs a whole day."""
+    return f"{date}-01" if len(date) == 7 else date
+
+
 @bp.get("/feed.atom")
 def feed() -> Response:
     """The newest documents (optionally those matching ``q`` and the filters), as Atom."""
     request = search_request(sort="date", page="1", page_size=str(FEED_SIZE))
     result = services().searcher.search(request)
-    updated = max((h.date for h in result.hits if h.date), default="1970-01-01")
+    # A date printed at month precision (YYYY-MM) stands for the first of its month in Atom.
+    updated = max((_atom_day(h.date) for h in result.hits if h.date), default="1970-01-01")
     params = [(k, v) for k, v in result.request.to_params() if k != "sort"]
     self_url = url_for("web.feed", _external=True) + (f"?{urlencode(params)}" if params else "")
-    body = render_template("feed.xml", result=result, updated=updated, self_url=self_url)
+    body = render_template(
+        "feed.xml", result=result, updated=updated, self_url=self_url, atom_day=_atom_day
+    )
     return Response(body, content_type="application/atom+xml; charset=utf-8")
 
 

@@ -309,8 +309,10 @@ def _form(client: FlaskClient, doc_id: str) -> dict[str, str]:
 
 
 def test_staff_form_corrects_and_the_page_and_api_mark_it(
-    sites: tuple[Config, FlaskClient, FlaskClient],
+    sites: tuple[Config, FlaskClient, FlaskClient], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The public site is another server: it sees a reindex within CHECK_INTERVAL, at once here.
+    monkeypatch.setattr("searchapp.engine.CHECK_INTERVAL", 0.0)
     config, staff, public = sites
     doc = by_number(config, NUMBER)
     form = _form(staff, doc.id)

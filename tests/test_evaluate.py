@@ -69,12 +69,14 @@ def test_deleted_documents_are_left_out(tmp_path: Path) -> None:
     lines = shared_corpus(LAWS_SAMPLE).read_text(encoding="utf-8").splitlines()[:60]
     (tmp_path / "laws").mkdir()
     source = tmp_path / "laws" / "a.jsonl"
-    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    (tmp_path / "laws" / "b.jsonl").write_text("\n".join(lines[30:40]) + "\n", "utf-8")
+    source.write_text("\n".join(lines[:20]) + "\n", encoding="utf-8")
+    (tmp_path / "laws" / "c.jsonl").write_text("\n".join(lines[20:]) + "\n", "utf-8")
+    (tmp_path / "laws" / "d.jsonl").write_text("\n".join(lines[30:40]) + "\n", "utf-8")
     write_config(tmp_path, ["laws"])
     config = load_config(tmp_path / "config.toml")
     reindex(config, rebuild=True, jobs=1)
-    source.write_text("\n".join(lines[:20]) + "\n", encoding="utf-8")  # 40 documents go
+    # 20 of 60 go: under half, so their segment is kept with deletions, not merged
+    source.write_text("\n".join(lines[:10]) + "\n", encoding="utf-8")
     reindex(config, jobs=1)
     ix = whoosh_index.open_dir(str(config.index.path))
     assert any(r.has_deletions() for r, _ in ix.reader().leaf_readers())

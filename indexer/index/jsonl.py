@@ -16,13 +16,13 @@ reason.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from pathlib import Path
 from typing import Any
 
 from indexer.errors import ExtractionError
+from indexer.recognise.dates import is_record_date
 from indexer.recognise.docnum import canonical_doc_number, find_doc_numbers
 from indexer.records import LIST_FIELDS, TEXT_FIELDS, VISIBILITIES, Record
 
@@ -137,7 +137,7 @@ def _check_values(obj: dict[str, Any]) -> str:
     """The first field whose value is not what it means: dates, pages, visibility."""
     for name in DATE_FIELDS:
         value = obj.get(name)
-        if value and not is_iso_date(value):
+        if value and not is_record_date(value):
             return (
                 f"{name}: {json.dumps(value, ensure_ascii=False)[:40]} is not a date (YYYY-MM-DD)"
             )
@@ -164,20 +164,3 @@ def page_number(value: int | str) -> int | None:
             return None
         value = int(value)
     return value if 1 <= value <= MAX_PAGE else None
-
-
-def is_iso_date(text: str) -> bool:
-    """Whether ``text`` is a real calendar day written ``YYYY-MM-DD``.
-
-    >>> is_iso_date("2024-02-29"), is_iso_date("2023-02-29"), is_iso_date("2024-13-45")
-    (True, False, False)
-    >>> is_iso_date("2024-03"), is_iso_date("２０２４-01-01")
-    (False, False)
-    """
-    if not _ISO_DATE.fullmatch(text):
-        return False
-    try:
-        dt.date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True

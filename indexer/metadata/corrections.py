@@ -32,7 +32,7 @@ from pathlib import Path
 
 from indexer.chars import HAN, fold_width
 from indexer.errors import ConfigError, QueryError
-from indexer.recognise.dates import parse_date_line
+from indexer.recognise.dates import is_record_date, parse_date_line
 from indexer.recognise.docnum import iter_doc_numbers
 from indexer.records import Record
 
@@ -150,11 +150,8 @@ def _check_doc_type(name: str, text: str) -> str | None:
 
 
 def _check_date(name: str, text: str) -> str | None:
-    if _ISO_DATE.fullmatch(text):
-        with contextlib.suppress(ValueError):
-            day = dt.date.fromisoformat(text)
-            return text if 1800 <= day.year <= 2099 else None
-        return None
+    if is_record_date(text):
+        return text if 1800 <= int(text[:4]) <= 2099 else None
     return parse_date_line(text)
 
 

@@ -158,3 +158,25 @@ def chinese_year(text: str) -> int | None:
     digits = "".join(fold_width(text).split())
     value = cn_digits(digits) if len(digits) == 4 else None
     return value if value is not None and 1800 <= value <= 2099 else None
+
+
+_RECORD_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}(?:-[0-9]{2})?")
+
+
+def is_record_date(text: str) -> bool:
+    """Whether ``text`` is a record date: a real day ``YYYY-MM-DD`` or a month ``YYYY-MM``.
+
+    A document that prints only its month keeps that precision rather than a made-up day.
+
+    >>> is_record_date("2024-02-29"), is_record_date("2023-02-29"), is_record_date("2024-13-45")
+    (True, False, False)
+    >>> is_record_date("2024-03"), is_record_date("2024-13"), is_record_date("２０２４-01-01")
+    (True, False, False)
+    """
+    if not _RECORD_DATE_RE.fullmatch(text):
+        return False
+    try:
+        _dt.date.fromisoformat(text if len(text) == 10 else f"{text}-01")
+    except ValueError:
+        return False
+    return True
