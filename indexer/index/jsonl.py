@@ -2,11 +2,11 @@
 
 A line is refused, with ``line N: field: reason``, when it is not a JSON object, when a field
 has the wrong JSON type, when a string holds a lone surrogate (``"\\ud800"`` is valid JSON but
-not text, and cannot be indexed), when ``date`` or ``gazette_date`` is not a real ISO date
-(``YYYY-MM-DD``; a month alone, ``2024-03``, is refused too, as the search's date filters, sorting
-and the Atom feed need a day), when ``page`` or ``pdf_page`` is not a positive whole number (a
-number or a string of ASCII digits) and when ``visibility`` is neither ``public`` nor
-``internal``.
+not text, and cannot be indexed), when ``date`` or ``gazette_date`` is neither a real day
+(``YYYY-MM-DD``) nor a real month (``YYYY-MM``, for documents that print only their month: date
+filters, sorting and the Atom feed read it as the month's first day), when ``page`` or
+``pdf_page`` is not a positive whole number (a number or a string of ASCII digits) and when
+``visibility`` is neither ``public`` nor ``internal``.
 
 A file with some bad lines keeps its good ones: the good records are indexed and each bad line is
 reported as a warning of the file (at most :data:`MAX_LINE_WARNINGS`, then a count), which makes
@@ -43,7 +43,8 @@ def load_jsonl(path: Path, warnings: list[str] | None = None) -> list[Record]:
     """Records from a JSONL export, one object per line, ids as the file gives them.
 
     Without ``warnings`` a bad line fails the file; with it, each bad line is appended there
-    (``line 3: date: "2024-13-45" is not a date (YYYY-MM-DD)``) and the good lines are kept.
+    (``line 3: date: "2024-13-45" is not a date (YYYY-MM-DD or YYYY-MM)``) and the good lines
+    are kept.
     Either way a file without any good line raises :class:`ExtractionError`.
     """
     records: list[Record] = []
@@ -138,9 +139,8 @@ def _check_values(obj: dict[str, Any]) -> str:
     for name in DATE_FIELDS:
         value = obj.get(name)
         if value and not is_record_date(value):
-            return (
-                f"{name}: {json.dumps(value, ensure_ascii=False)[:40]} is not a date (YYYY-MM-DD)"
-            )
+            shown = json.dumps(value, ensure_ascii=False)[:40]
+            return f"{name}: {shown} is not a date (YYYY-MM-DD or YYYY-MM)"
     for name in PAGE_FIELDS:
         value = obj.get(name)
         if value not in (None, "") and page_number(value) is None:
