@@ -7,7 +7,7 @@ terms and postings into a private copy for every searcher it opens (85 MB a sear
 
 A commit that fails, or is interrupted, leaves nothing behind: the files it wrote that the
 index's table of contents does not list are removed at once (see
-:mod:`indexer.index.whoosh.files`), and those of a writer killed outright by the next run
+:mod:`indexer.index.whoosh.reader`), and those of a writer killed outright by the next run
 (:func:`discard_unfinished`). On a full disk they would otherwise keep it full.
 """
 
@@ -23,7 +23,7 @@ from whoosh import index as whoosh_index
 from indexer.errors import StoreError
 from indexer.index import store
 from indexer.index.report import Progress, ProgressFn
-from indexer.index.whoosh.files import remove_unreferenced
+from indexer.index.whoosh.reader import remove_unreferenced
 from indexer.index.whoosh.writer import GazetteWriter, write_parallel
 from indexer.records import Record
 
