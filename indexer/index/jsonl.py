@@ -35,7 +35,6 @@ PAGE_FIELDS = ("page", "pdf_page")
 # A page beyond this is a typo or an attack, not a page of a printed gazette or its PDF.
 MAX_PAGE = 999_999
 
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 

@@ -43,7 +43,6 @@ Value = str | int
 TEXT_LIMITS = {"title": 2_000, "issuer": 200, "section": 200}
 MAX_PAGE = 100_000
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DOC_TYPE = re.compile(f"[{HAN}]{{1,10}}")
 _STAMP = re.compile(r"^# (corrected .*)$")
 HEADER = (
