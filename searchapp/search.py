@@ -146,12 +146,14 @@ def _date_filter(docs: Iterable[int], columns: Columns, request: SearchRequest) 
     if not (lo or hi):
         return set(docs)
     dates = columns.date
-    # A date known only to its month (YYYY-MM) is in range when a day of that month is: its
-    # "-31" end is compared with lo (appended to a full date, "-31" changes no comparison).
+    # A date known only to its month (YYYY-MM) is in range when a day of that month is: it
+    # sorts before every day of its month, so only the lower bound needs its month compared.
     return {
         n
         for n in docs
-        if dates[n] and (not lo or f"{dates[n]}-31" >= lo) and (not hi or dates[n] <= hi)
+        if dates[n]
+        and (not lo or dates[n] >= lo or (len(dates[n]) == 7 and dates[n] >= lo[:7]))
+        and (not hi or dates[n] <= hi)
     }
 
 

@@ -8,6 +8,9 @@ import pytest
 
 from indexer.errors import ExtractionError
 from indexer.index.jsonl import load_jsonl
+from searchapp.engine import Columns
+from searchapp.request import SearchRequest
+from searchapp.search import _date_filter
 from searchapp.web import _atom_day
 
 
@@ -31,3 +34,27 @@ def test_jsonl_refuses_an_impossible_month_or_day(tmp_path: Path, date: str) -> 
 def test_atom_gets_a_whole_day() -> None:
     assert _atom_day("2024-03") == "2024-03-01"
     assert _atom_day("2024-03-05") == "2024-03-05"
+
+
+@pytest.mark.parametrize(
+    ("lo", "hi", "expected"),
+    [
+        ("2024-03-15", "", {0, 1, 3}),  # the month of 2024-03 has days on or after the 15th
+        ("2024-04-01", "", {3}),
+        ("", "2024-03-15", {0, 2}),  # 2024-03 starts before the 15th
+        ("", "2024-02-28", {2}),
+        ("2024-03-01", "2024-03-31", {0, 1}),
+    ],
+)
+def test_date_filter_reads_a_month_as_any_of_its_days(lo: str, hi: str, expected: set[int]) -> None:
+    dates = ["2024-03", "2024-03-20", "2024-02-10", "2024-05-01", ""]
+    columns = Columns(
+        issuer=[""] * 5,
+        doc_type=[""] * 5,
+        year=[d[:4] for d in dates],
+        date=dates,
+        public=frozenset(range(5)),
+        everyone=frozenset(range(5)),
+    )
+    request = SearchRequest(date_from=lo, date_to=hi)
+    assert _date_filter(range(5), columns, request) == expected
