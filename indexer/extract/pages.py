@@ -12,42 +12,21 @@ from __future__ import annotations
 import codecs
 import contextlib
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from indexer.chars import is_han
 from indexer.errors import ExtractionError
+from indexer.extract.page import Page
 from indexer.extract.pdfread import RawPage, read_pdf
 from indexer.extract.pdftext import pdf_pages_text
-from indexer.extract.textclean import (
-    clean_line,
-    edge_key,
-    join_text_lines,
-    page_number,
-    repeated_lines,
-)
+from indexer.extract.textpages import text_pages
+
+__all__ = ["Page", "decode_text", "load_pages", "page_warnings", "text_pages"]
 
 MAX_TEXT_BYTES = 64 * 1024 * 1024
 # Gazette text has lines of at most a few thousand characters (a paragraph); a line of millions
 # is a data dump or an attack, and would cost minutes of segmentation.
 MAX_LINE_CHARS = 1_000_000
-
-
-@dataclass(frozen=True)
-class Page:
-    """One page of a source file as clean text.
-
-    ``number`` is the 1-based page in the PDF (None for text without page breaks); ``printed``
-    is the page number printed in its footer or header, when there was one; ``has_text`` is
-    False for a page without a text layer (a scan); ``error`` says why a page could not be read
-    at all (it is then empty).
-    """
-
-    number: int | None
-    text: str
-    printed: int | None
-    has_text: bool
-    error: str = ""
 
 
 def load_pages(path: Path) -> list[Page]:
@@ -182,60 +161,3 @@ def _decode_utf16(data: bytes, path: str | Path) -> str:
     if not best:
         raise ExtractionError(path, "binary file, not text")
     return best
-
-
-def text_pages(text: str) -> list[Page]:
-    """Clean plain text into pages; form feeds separate pages when present.
-
-    >>> [p.text for p in text_pages("关 于 开 展 检 查 的 通 知\\n\\n— 1 —")]
-    ['关于开展检查的通知']
-    """
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    chunks = text.split("\f")
-    paged = len(chunks) > 1
-    lines_per_page = [[clean_line(line) for line in chunk.split("\n")] for chunk in chunks]
-    edges = [_edge_lines(lines) for lines in lines_per_page]
-    repeated = repeated_lines([[edge_key(x) for x in e] for e in edges]) if paged else set()
-    pages = []
-    for index, lines in enumerate(lines_per_page):
-        body, printed = _strip_text_edges(lines, repeated)
-        if paged and not body and printed is None and not any(lines):
-            continue
-        paragraphs = join_text_lines(_paragraphs(body))
-        pages.append(Page(index + 1 if paged else None, "\n\n".join(paragraphs), printed, True))
-    return pages
-
-
-def _edge_lines(lines: list[str]) -> list[str]:
-    filled = [x for x in lines if x]
-    return filled[:2] + filled[-2:]
-
-
-def _strip_text_edges(lines: list[str], repeated: set[str]) -> tuple[list[str], int | None]:
-    body = list(lines)
-    printed = None
-    for from_top in (True, False):
-        for _ in range(3):
-            while body and not body[0 if from_top else -1]:
-                body.pop(0 if from_top else -1)
-            if not body:
-                break
-            line = body[0 if from_top else -1]
-            number = page_number(line)
-            if number is not None and printed is None:
-                printed = number
-            elif edge_key(line) not in repeated:
-                break
-            body.pop(0 if from_top else -1)
-    return body, printed
-
-
-def _paragraphs(lines: list[str]) -> list[str]:
-    """Blank-line separated blocks; the lines of one block stay on their own lines."""
-    blocks: list[list[str]] = [[]]
-    for line in lines:
-        if line:
-            blocks[-1].append(line)
-        elif blocks[-1]:
-            blocks.append([])
-    return ["\n".join(b) for b in blocks if b]

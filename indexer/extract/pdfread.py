@@ -8,12 +8,10 @@ reading order is rebuilt here from the coordinates; everything later is derived 
 
 from __future__ import annotations
 
-import itertools
 import logging
 import statistics
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -37,6 +35,7 @@ from pdfminer.psexceptions import PSEOF
 
 from indexer.errors import ExtractionError
 from indexer.extract.pdftables import Row, Rule, TextLine, rule_edges, table_rows
+from indexer.extract.rows import PageLines, RawPage, lay_out
 
 __all__ = ["MAX_CHARS_PER_PAGE", "MAX_PAGES", "RawPage", "Row", "read_pdf"]
 
@@ -47,19 +46,6 @@ MAX_CHARS_PER_PAGE = 40000
 # A gazette page's content stream is a few hundred KB at most; a stream that inflates past this
 # is a decompression bomb, refused before pdfminer interprets millions of operators.
 MAX_CONTENT_BYTES = 16 * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class RawPage:
-    """The rows of one PDF page, top to bottom, with the page's size."""
-
-    number: int
-    width: float
-    height: float
-    rows: tuple[Row, ...]
-    has_text: bool
-    has_images: bool = False
-    error: str = ""  # why the page could not be read; such a page has no rows
 
 
 _MARKS = set("0123456789*†‡①②③④⑤⑥⑦⑧⑨⑩¹²³⁴⁵⁶⁷⁸⁹⁰")
@@ -106,7 +92,7 @@ def read_pdf(path: Path) -> list[RawPage]:
     with open(path, "rb") as fp, _quiet_pdfminer():
         _check_header(path, fp)
         document = _open_document(path, fp)
-        return list(_iter_pages(path, document))
+        return lay_out(list(_iter_pages(path, document)))
 
 
 def _check_header(path: Path, fp: BinaryIO) -> None:
@@ -141,7 +127,7 @@ def _reason(exc: BaseException) -> str:
     return text[:120]
 
 
-def _iter_pages(path: Path, document: PDFDocument) -> Iterator[RawPage]:
+def _iter_pages(path: Path, document: PDFDocument) -> Iterator[PageLines]:
     manager = PDFResourceManager(caching=True)
     device = _BoundedAggregator(
         manager,
@@ -165,12 +151,12 @@ def _iter_pages(path: Path, document: PDFDocument) -> Iterator[RawPage]:
             # The pages after this one are lost; the warning on the next number says so.
             why = _reason(exc) or type(exc).__name__
             reason = f"page tree broken here, later pages lost ({why})"
-            yield RawPage(number + 1, 0.0, 0.0, (), has_text=False, error=reason)
+            yield PageLines(number + 1, 0.0, 0.0, (), (), has_text=False, error=reason)
             return
         number += 1
         if number > MAX_PAGES:
             reason = f"more than {MAX_PAGES:,} pages: this one and the rest not read"
-            yield RawPage(number, 0.0, 0.0, (), has_text=False, error=reason)
+            yield PageLines(number, 0.0, 0.0, (), (), has_text=False, error=reason)
             return
         _check_content_size(path, page, number)
         yield _read_page(interpreter, device, page, number)
@@ -195,25 +181,26 @@ def _check_content_size(path: Path, page: PDFPage, number: int) -> None:
 
 def _read_page(
     interpreter: PDFPageInterpreter, device: _BoundedAggregator, page: PDFPage, number: int
-) -> RawPage:
+) -> PageLines:
     try:
         interpreter.process_page(page)
         layout: LTPage = device.get_result()
     except _TooComplex:
         reason = f"more than {MAX_CHARS_PER_PAGE:,} glyphs, not read"
-        return RawPage(number, 0.0, 0.0, (), has_text=False, error=reason)
+        return PageLines(number, 0.0, 0.0, (), (), has_text=False, error=reason)
     except Exception as exc:
         # One unreadable page must not cost the rest of the file: it becomes an empty page, and
         # the reason goes to the file's warnings.
         reason = f"unreadable ({_reason(exc) or type(exc).__name__})"
-        return RawPage(number, 0.0, 0.0, (), has_text=False, error=reason)
+        return PageLines(number, 0.0, 0.0, (), (), has_text=False, error=reason)
     lines: list[TextLine] = []
     rules: list[Rule] = []
     images = _collect(layout, lines, rules)
     table, rest = table_rows(lines, rules)
-    rows = tuple(sorted([*table, *_rows(rest)], key=lambda r: -(r.y0 + r.y1)))
     x0, y0, x1, y1 = layout.bbox
-    return RawPage(number, x1 - x0, y1 - y0, rows, has_text=bool(lines), has_images=images)
+    return PageLines(
+        number, x1 - x0, y1 - y0, tuple(rest), tuple(table), bool(lines), has_images=images
+    )
 
 
 def _collect(container: LTContainer[Any], out: list[TextLine], rules: list[Rule]) -> bool:
@@ -262,49 +249,3 @@ def _footnote_mark(ch: LTChar, size: float, base: float) -> bool:
     Left in, it sticks to the numbers (``常住人口性别比2为 122.443`` for 122.44 with note 3).
     """
     return ch.size <= 0.7 * size and ch.y0 >= base + 0.3 * size and ch.get_text() in _MARKS
-
-
-def _rows(lines: list[TextLine]) -> list[Row]:
-    """Group lines that share a baseline band into rows, top to bottom, left to right."""
-    lines.sort(key=lambda ln: -(ln.y0 + ln.y1))
-    rows: list[Row] = []
-    group: list[TextLine] = []
-    for line in lines:
-        if group and not _same_row(group, line):
-            rows.append(_make_row(group))
-            group = []
-        group.append(line)
-    if group:
-        rows.append(_make_row(group))
-    return rows
-
-
-def _same_row(group: list[TextLine], line: TextLine) -> bool:
-    top = max(g.y1 for g in group)
-    bottom = min(g.y0 for g in group)
-    overlap = min(top, line.y1) - max(bottom, line.y0)
-    height = min(line.y1 - line.y0, min(g.y1 - g.y0 for g in group))
-    return overlap >= 0.5 * max(height, 1.0)
-
-
-def _make_row(group: list[TextLine]) -> Row:
-    group.sort(key=lambda ln: ln.x0)
-    parts = [group[0].text]
-    cells = 1
-    for prev, line in itertools.pairwise(group):
-        gap = line.x0 - prev.x1
-        if gap > 1.5 * max(prev.size, line.size, 4.0):
-            parts.append("\t")
-            cells += 1
-        elif parts[-1][-1:].isascii() and line.text[:1].isascii():
-            parts.append(" ")
-        parts.append(line.text)
-    return Row(
-        text="".join(parts),
-        x0=group[0].x0,
-        x1=max(g.x1 for g in group),
-        y0=min(g.y0 for g in group),
-        y1=max(g.y1 for g in group),
-        size=max(g.size for g in group),
-        cells=cells,
-    )

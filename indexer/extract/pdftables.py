@@ -60,6 +60,7 @@ class Row:
     y1: float
     size: float
     cells: int = 1
+    column: int = 0  # 0: the whole width; 1, 2: the left or right column of a two-column page
 
 
 @dataclass(frozen=True)

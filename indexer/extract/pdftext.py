@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from indexer.extract.columns import FULL, LEFT, RIGHT, reading_order
 from indexer.extract.pdfread import RawPage, Row
 from indexer.extract.textclean import (
     TOC_TAIL,
@@ -47,7 +48,11 @@ class _Metrics:
     right: float
 
     def full(self, row: Row) -> bool:
-        return row.x1 >= self.right - 1.5 * self.body
+        """A line of running text that reaches the right margin, so its sentence may go on.
+
+        A line that starts far in (a signature or date set flush right) ends its paragraph.
+        """
+        return row.x1 >= self.right - 1.5 * self.body and row.x0 <= self.left + 4 * self.body
 
     def indented(self, row: Row) -> bool:
         return row.x0 > self.left + 0.8 * self.body or row.text[:1] in " \u3000"
@@ -66,8 +71,8 @@ def pdf_pages_text(pages: Sequence[RawPage]) -> list[PageText]:
     for page in pages:
         rows, printed = _strip_edges(page, repeated)
         size = _body_size([page], min_chars=200) or body
-        metrics = _page_margins(rows, size, fallback[page.number % 2])
-        out.append(_page_text(page, rows, printed, metrics))
+        metrics = _column_margins(rows, size, fallback[page.number % 2])
+        out.append(_page_text(page, reading_order(rows), printed, metrics))
     _join_across_pages(out)
     return out
 
@@ -115,12 +120,27 @@ def _strip_edges(page: RawPage, repeated: set[str]) -> tuple[list[Row], int | No
 
 
 def _doc_margins(pages: Sequence[RawPage], body: float) -> dict[int, _Metrics]:
-    """Left and right text margins over all pages, separately for odd and even pages."""
+    """Left and right text margins over all pages, separately for odd and even pages.
+
+    Rows of two-column pages count only where no page is set in one column.
+    """
     result = {}
+    body_rows = [(p.number % 2, r) for p in pages for r in p.rows if _is_body(r, body)]
+    wide = [(parity, r) for parity, r in body_rows if r.column == FULL] or body_rows
     for parity in (0, 1):
-        rows = [r for p in pages if p.number % 2 == parity for r in p.rows if _is_body(r, body)]
-        rows = rows or [r for p in pages for r in p.rows if _is_body(r, body)]
+        rows = [r for k, r in wide if k == parity] or [r for _, r in wide]
         result[parity] = _margins(rows, body) or _Metrics(body, 0.0, 10**6)
+    return result
+
+
+def _column_margins(rows: Sequence[Row], body: float, fallback: _Metrics) -> dict[int, _Metrics]:
+    """The margins of the page's full width and of each of its columns, if it has them."""
+    result = {FULL: _page_margins([r for r in rows if r.column == FULL], body, fallback)}
+    for column in (LEFT, RIGHT):
+        own = [r for r in rows if r.column == column]
+        if own:
+            edges = _Metrics(body, min(r.x0 for r in own), max(r.x1 for r in own))
+            result[column] = _page_margins(own, body, edges)
     return result
 
 
@@ -165,13 +185,16 @@ def _kind(row: Row, body: float) -> str:
     return "heading" if row.size >= body * _HEADING_RATIO else "body"
 
 
-def _page_text(page: RawPage, rows: list[Row], printed: int | None, m: _Metrics) -> PageText:
+def _page_text(
+    page: RawPage, rows: list[Row], printed: int | None, metrics: dict[int, _Metrics]
+) -> PageText:
     text = PageText(page.number, printed=printed, has_text=page.has_text)
     paras: list[list[Row]] = []
     kinds: list[str] = []
     for row in rows:
+        m = metrics[row.column]
         kind = _kind(row, m.body)
-        if paras and _same_paragraph(kinds[-1], paras[-1][-1], kind, row, m):
+        if paras and _same_paragraph(kinds[-1], paras[-1][-1], kind, row, metrics):
             paras[-1].append(row)
         else:
             paras.append([row])
@@ -182,13 +205,23 @@ def _page_text(page: RawPage, rows: list[Row], printed: int | None, m: _Metrics)
     if paras:
         first, last = paras[0][0], paras[-1][-1]
         text.open_start = (
-            kinds[0] == "body" and not m.indented(first) and not starts_item(first.text)
+            kinds[0] == "body"
+            and not metrics[first.column].indented(first)
+            and not starts_item(first.text)
         )
-        text.open_end = kinds[-1] == "body" and m.full(last) and not TOC_TAIL.search(last.text)
+        text.open_end = (
+            kinds[-1] == "body"
+            and metrics[last.column].full(last)
+            and not TOC_TAIL.search(last.text)
+        )
     return text
 
 
-def _same_paragraph(prev_kind: str, prev: Row, kind: str, row: Row, m: _Metrics) -> bool:
+def _same_paragraph(
+    prev_kind: str, prev: Row, kind: str, row: Row, metrics: dict[int, _Metrics]
+) -> bool:
+    """Whether ``row`` goes on the paragraph ``prev`` ends; from the foot of a left column to
+    the head of the right one the gap is negative, and a full line runs on there too."""
     gap = prev.y0 - row.y1
     if kind != prev_kind or gap > 2.0 * max(row.size, prev.size):
         return False
@@ -196,7 +229,11 @@ def _same_paragraph(prev_kind: str, prev: Row, kind: str, row: Row, m: _Metrics)
         return True
     if kind == "heading":
         return abs(row.size - prev.size) <= 0.08 * prev.size and gap <= 1.2 * row.size
-    if abs(row.size - prev.size) > 0.1 * prev.size or not m.full(prev) or m.indented(row):
+    if (
+        abs(row.size - prev.size) > 0.1 * prev.size
+        or not metrics[prev.column].full(prev)
+        or metrics[row.column].indented(row)
+    ):
         return False
     if TOC_TAIL.search(prev.text):
         return False

@@ -32,6 +32,13 @@ _PUA = re.compile("[\ue000-\uf8ff\U000f0000-\U0010ffff]|\\(cid:\\d+\\)")
 _MULTI_SPACE = re.compile("[ \u00a0]{2,}")
 
 _DECOR = "-—–－−~～·•・.．_ \u3000"
+# A page footer that OCR left inside a line (`…较大。·2·国务院办公厅…`, `…报 —5 —告…`); its
+# number is group 1 or 2.
+_MARK = r"\dA-Za-z.．—–\-－·•"
+INLINE_PAGE_MARK = re.compile(
+    rf"(?<![{_MARK}])\s*(?:[—–\-－]\s?(\d{{1,4}})\s?[—–\-－]|[·•]\s?(\d{{1,4}})\s?[·•])"
+    rf"\s*(?![{_MARK}])"
+)
 _PAGE_NO_RES = (
     re.compile(rf"^[{_DECOR}]*(\d{{1,4}})[{_DECOR}]*$"),
     re.compile(r"^第\s*(\d{1,4})\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?$"),

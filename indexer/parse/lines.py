@@ -11,17 +11,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from indexer.extract.textclean import INLINE_PAGE_MARK
 from indexer.parse.contents import TocEntry
 from indexer.recognise.dates import parse_date, parse_date_line
 from indexer.recognise.docinfo import is_org
 from indexer.recognise.docnum import iter_doc_numbers
 
 _NOISE = re.compile(r"^(?:扫码|扫一扫|微信扫)\S{0,6}$")
-# A page footer that OCR left inside a line (`…较大。·2·国务院办公厅…`, `…报 —5 —告…`).
-_MARK = r"\dA-Za-z.．—–\-－·•"
-_INLINE_FOOTER = re.compile(
-    rf"(?<![{_MARK}])\s*(?:[—–\-－]\s?\d{{1,4}}\s?[—–\-－]|[·•]\s?\d{{1,4}}\s?[·•])\s*(?![{_MARK}])"
-)
 _ISSUE_NUMBER = re.compile(r"^(?:\d{4}年)?第\d{1,3}期(?:[(（]总第\d{1,5}期[)）])?$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # tabs stay: they part table cells
 _LINE_END = "。！？；：!?;:"
@@ -46,6 +42,8 @@ class PageLike(Protocol):
     def text(self) -> str: ...
     @property
     def printed(self) -> int | None: ...
+    @property
+    def continues(self) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -68,6 +66,7 @@ def flatten(pages: Sequence[PageLike]) -> list[Line]:
     out: list[Line] = []
     name, numbered = "", False
     for index, page in enumerate(pages):
+        rejoin = page.continues
         for para in page.text.split("\n\n"):
             first = True
             for raw in para.split("\n"):
@@ -75,6 +74,12 @@ def flatten(pages: Sequence[PageLike]) -> list[Line]:
                     text = _CONTROL.sub("", text).strip()
                     if not text or _NOISE.match(text):
                         continue
+                    if rejoin and out and not _ends_line(out[-1].text):
+                        # The sentence a footer cut at the page break goes on here.
+                        out[-1] = Line(out[-1].text + text, out[-1].page, out[-1].para)
+                        rejoin = False
+                        continue
+                    rejoin = False
                     squeezed = re.sub(r"\s+", "", text)
                     issue_number = bool(_ISSUE_NUMBER.match(squeezed))
                     if len(out) >= _COVER_LINES and (
@@ -98,7 +103,7 @@ def unglue_footer(text: str) -> list[str]:
     """
     parts: list[str] = []
     rest = text
-    while m := _INLINE_FOOTER.search(rest):
+    while m := INLINE_PAGE_MARK.search(rest):
         left, rest = rest[: m.start()], rest[m.end() :]
         if _ends_line(left):
             parts.append(left)

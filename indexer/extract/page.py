@@ -1,0 +1,24 @@
+"""The page record every extractor returns, whatever the file type."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a source file as clean text.
+
+    ``number`` is the 1-based page in the PDF (None for text without page breaks); ``printed``
+    is the page number printed in its footer or header, when there was one; ``has_text`` is
+    False for a page without a text layer (a scan); ``error`` says why a page could not be read
+    at all (it is then empty); ``continues`` is True when the page's first line goes on with
+    the last line of the page before (a sentence cut by a footer an OCR engine left in it).
+    """
+
+    number: int | None
+    text: str
+    printed: int | None
+    has_text: bool
+    error: str = ""
+    continues: bool = False
