@@ -26,7 +26,15 @@ TEXT_FIELDS = (
     "body",
     "visibility",
 )
-LIST_FIELDS = ("issuers", "cites", "repeals", "attachments", "corrected", "review")
+LIST_FIELDS = (
+    "doc_number_aliases",
+    "issuers",
+    "cites",
+    "repeals",
+    "attachments",
+    "corrected",
+    "review",
+)
 
 
 @dataclass
@@ -37,6 +45,8 @@ class Record:
     source_id: str = ""  # the id its source gave (JSONL); "" when the id was generated
     title: str = ""
     doc_number: str = ""
+    # Other 文号 the issue gives the same document (its contents entry's), canonical.
+    doc_number_aliases: list[str] = field(default_factory=list)
     issuer: str = ""
     issuers: list[str] = field(default_factory=list)
     doc_type: str = ""

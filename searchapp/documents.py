@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from whoosh.query import Term
+from whoosh.query import Or, Term
 
 from indexer.errors import NotFoundError
 from indexer.index.store import doc_to_record
@@ -77,7 +77,8 @@ class Documents:
             if not docnums:
                 number = canonical_doc_number(key)
                 if number:
-                    docnums = self._visible_docnums(snap, searcher, Term("doc_number", number))
+                    by_number = Or([Term("doc_number", number), Term("doc_number_aliases", number)])
+                    docnums = self._visible_docnums(snap, searcher, by_number)
             if not docnums:
                 raise NotFoundError(f"no document {key!r}")
             return docnums[0], doc_to_record(searcher.stored_fields(docnums[0]))

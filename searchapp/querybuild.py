@@ -28,7 +28,16 @@ SERIES_BOOST = 50.0
 PHRASE_BOOST = 5.0
 TITLE_BOOST = 3.0
 ALLOWED_FIELDS = frozenset(
-    {"title", "title_bi", "body", "body_bi", "doc_number", "doc_series", "issuer"}
+    {
+        "title",
+        "title_bi",
+        "body",
+        "body_bi",
+        "doc_number",
+        "doc_number_aliases",
+        "doc_series",
+        "issuer",
+    }
 )
 
 
@@ -199,7 +208,10 @@ def _docnum_query(ctx: _Context, item: QueryItem) -> wq.Query | None:
     canonical = str(number)
     variants = dict.fromkeys(normalise(v) for v in (canonical, item.text))
     return _or(
-        [wq.Term("doc_number", canonical, boost=DOCNUM_BOOST)]
+        [
+            wq.Term("doc_number", canonical, boost=DOCNUM_BOOST),
+            wq.Term("doc_number_aliases", canonical, boost=DOCNUM_BOOST),
+        ]
         + [_text_query(ctx, v, ctx.fields, exact=True) for v in variants]
     )
 

@@ -98,6 +98,8 @@ def _record_from_json(obj: object, lineno: int, path: Path) -> Record:
     if not (rec.title or rec.body):
         raise ExtractionError(path, f"line {lineno}: record has neither title nor body")
     rec.doc_number = canonical_doc_number(rec.doc_number) or rec.doc_number.strip()
+    aliases = (canonical_doc_number(a) or a.strip() for a in rec.doc_number_aliases)
+    rec.doc_number_aliases = [a for a in dict.fromkeys(aliases) if a and a != rec.doc_number]
     if not rec.cites:
         rec.cites = [d for d in find_doc_numbers(rec.body) if d != rec.doc_number]
     return rec

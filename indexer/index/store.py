@@ -38,8 +38,9 @@ from indexer.records import Record
 # What the index files hold, recorded in gazette.json and checked before Whoosh opens them.
 # 2: body bigrams without positions, phrase keys in a column; 3: titles too; 4: the same terms,
 # but the pickled schema and segments name the classes at their per-stage import paths
-# (indexer.index.whoosh.codec.GazetteCodec, indexer.analysis…), which format 3 cannot unpickle.
-FORMAT_VERSION = 4
+# (indexer.index.whoosh.codec.GazetteCodec, indexer.analysis…), which format 3 cannot unpickle;
+# 5: a field for the other 文号 the issue gives a document (doc_number_aliases).
+FORMAT_VERSION = 5
 META_FILE = "gazette.json"
 # Fields whose values are kept as columns, for facet counts and date sorting without stored fields.
 FACET_FIELDS = ("issuer", "doc_type", "year")
@@ -95,6 +96,7 @@ def make_schema(user_words: tuple[str, ...]) -> Schema:
     return Schema(
         id=ID(stored=True, unique=True),
         doc_number=ID(stored=True),
+        doc_number_aliases=KEYWORD(stored=True, commas=True),
         doc_series=ID,
         issuer=ID(stored=True, sortable=True),
         doc_type=ID(stored=True, sortable=True),
@@ -126,6 +128,7 @@ def record_to_doc(rec: Record, sha1: str) -> dict[str, Any]:
         "body": rec.body,
         "body_bi": rec.body,
         "doc_number": rec.doc_number,
+        "doc_number_aliases": ",".join(rec.doc_number_aliases),
         "doc_series": parsed.series if parsed else "",
         "issuer": rec.issuer,
         "doc_type": rec.doc_type,
@@ -143,7 +146,8 @@ def record_to_doc(rec: Record, sha1: str) -> dict[str, Any]:
 def doc_to_record(stored: dict[str, Any]) -> Record:
     """The record back from a document's stored fields."""
     data = {k: v for k, v in stored.items() if k in Record.__dataclass_fields__}
-    data["cites"] = [c for c in stored.get("cites", "").split(",") if c]
+    for name in ("doc_number_aliases", "cites"):
+        data[name] = [c for c in stored.get(name, "").split(",") if c]
     data["repeals"] = [c for c in stored.get("repeals", "").split(",") if c]
     data.update(json.loads(stored.get("meta") or "{}"))
     return Record.from_dict(data)

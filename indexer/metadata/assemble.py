@@ -128,7 +128,9 @@ def _record(block: Block, pages: Sequence[PageLike], gazette: Gazette, source: s
     if not title:
         rec.title = title = _stand_in_title(block)
         rec.review.append("no title found: its first line stands in")
-    rec.doc_number = doc_number(body_lines, block, title_number, rec.review)
+    rec.doc_number = doc_number(
+        body_lines, block, title_number, rec.review, rec.doc_number_aliases
+    )
     rec.doc_type = doc_type(title) or (doc_type(block.entry.title) if block.entry else "")
     note = note_under_title(block.lines[block.title_span :])
     year = gazette.year or _year_hint(body_lines)

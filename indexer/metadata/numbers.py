@@ -41,10 +41,13 @@ def split_order_title(title: str) -> tuple[str, str]:
     return title, str(number) if start == 0 else ""
 
 
-def doc_number(body: Sequence[Line], block: Block, from_title: str, review: list[str]) -> str:
+def doc_number(
+    body: Sequence[Line], block: Block, from_title: str, review: list[str], aliases: list[str]
+) -> str:
     """The 文号 the document prints (under its title, in its red header, opening its addressee
     line, or as an order's number), else the one its title or contents entry gives. A contents
-    entry that gives another number is noted for review."""
+    entry that gives another number is kept in ``aliases`` (a search for either finds the
+    document) and noted for review."""
     printed = head_number(body[:8]) or from_title or order_under_title(block.title, body)
     if not printed:
         numbers = iter_doc_numbers(block.title)
@@ -52,6 +55,7 @@ def doc_number(body: Sequence[Line], block: Block, from_title: str, review: list
     listed = block.entry.doc_number if block.entry else ""
     if printed and listed and listed != printed:
         review.append(f"contents give 文号 {listed}")
+        aliases.append(listed)
     return printed or listed
 
 
