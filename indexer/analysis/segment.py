@@ -124,15 +124,20 @@ def _cut_as_jieba(cut: Any, is_word: Any, text: str) -> list[str]:
 
 
 def segmenter_name() -> str:
-    """``rjieba-<version>`` or ``jieba-<version>``: what :class:`Segmenter` uses here."""
+    """``rjieba-<version>`` or ``jieba-<version>``: what :class:`Segmenter` uses here.
+
+    Found without importing the segmenter, which loads its dictionary (a third of a second):
+    an index update with nothing to do checks the name but segments nothing.
+    """
     from importlib.metadata import PackageNotFoundError, version
+    from importlib.util import find_spec
 
     try:
-        import rjieba  # noqa: F401
-
-        return f"rjieba-{version('rjieba')}"
-    except (ImportError, PackageNotFoundError):
-        return f"jieba-{version('jieba')}"
+        if find_spec("rjieba") is not None:
+            return f"rjieba-{version('rjieba')}"
+    except (ImportError, ValueError, PackageNotFoundError):
+        pass
+    return f"jieba-{version('jieba')}"
 
 
 def shared_segmenter(words: tuple[str, ...], key: str) -> Segmenter:
