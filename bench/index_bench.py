@@ -1,17 +1,20 @@
-"""Index throughput, side by side with the textbook recipe, in the same run.
+"""Index throughput, side by side with the textbook recipe, in the same run, process for process.
 
     python bench/index_bench.py [--docs N] [--articles] [--jobs N]
 
+Like for like: ours with ``--jobs 1`` beside the textbook's single writer, and ours with
+``--jobs N`` beside the textbook's writer with ``procs=N`` (N: ``--jobs``, default the cores).
 Each variant runs in its own process (so peak RSS is its own). Ours is the full pipeline
 (``gazette index`` on a JSONL source: words + bigrams); the textbook one is Whoosh +
-``jieba.analyse.ChineseAnalyzer`` with one writer. Also measured for ours: a no-op reindex and
-adding one gazette issue (the seed, 26 documents) to the built index.
+``jieba.analyse.ChineseAnalyzer``. Also measured for ours: a no-op reindex and adding one
+gazette issue (the seed, 26 documents) to the built index.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -53,22 +56,23 @@ def load(path: Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in fh]
 
 
-def run_textbook(source: Path, work: Path) -> dict[str, Any]:
+def run_textbook(source: Path, work: Path, procs: int) -> dict[str, Any]:
     from textbook import build
 
     records = load(source)
     with Timer() as t:
-        build(work / "textbook", records)
+        build(work / f"textbook-{procs}", records, procs=procs)
     mb = text_mb(records)
     return {
-        "variant": "textbook",
+        "variant": f"textbook, procs={procs}",
+        "processes": procs,
         "docs": len(records),
         "text_mb": round(mb, 2),
         "seconds": round(t.seconds, 2),
         "mb_s": round(mb / t.seconds, 3),
         "docs_s": round(len(records) / t.seconds, 1),
         "peak_rss_mb": round(peak_rss_mb()),
-        "index_mb": round(dir_size_mb(work / "textbook"), 1),
+        "index_mb": round(dir_size_mb(work / f"textbook-{procs}"), 1),
     }
 
 
@@ -76,7 +80,7 @@ def run_ours(source: Path, work: Path, jobs: int) -> dict[str, Any]:
     from indexer.config import load_config
     from indexer.index.reindex import reindex
 
-    project = work / "ours"
+    project = work / f"ours-{jobs}"
     config = load_config(write_project(project, source))
     with Timer() as full:
         report = reindex(config, rebuild=True, jobs=jobs)
@@ -90,7 +94,8 @@ def run_ours(source: Path, work: Path, jobs: int) -> dict[str, Any]:
     mb = text_mb(records)
     live = (project / "index").resolve()
     return {
-        "variant": "ours",
+        "variant": f"ours, --jobs {jobs}",
+        "processes": jobs,
         "docs": report.documents,
         "text_mb": round(mb, 2),
         "seconds": round(full.seconds, 2),
@@ -109,7 +114,7 @@ def child(args: argparse.Namespace) -> None:
     source = Path(args.source)
     work = Path(args.work)
     result = (
-        run_textbook(source, work)
+        run_textbook(source, work, args.jobs)
         if args.variant == "textbook"
         else run_ours(source, work, args.jobs)
     )
@@ -120,7 +125,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--docs", type=int, default=None, help="index only the first N laws")
     ap.add_argument("--articles", action="store_true", help="split laws into articles (147k)")
-    ap.add_argument("--jobs", type=int, default=0, help="worker processes for ours (0 = cores)")
+    ap.add_argument(
+        "--jobs", type=int, default=0, help="processes for both sides' second pair (0 = cores)"
+    )
     ap.add_argument("--variants", default="textbook,ours")
     ap.add_argument("--variant", help=argparse.SUPPRESS)
     ap.add_argument("--source", help=argparse.SUPPRESS)
@@ -132,7 +139,9 @@ def main() -> None:
     source = corpus(args)
     work = WORK / f"index-{int(time.time())}"
     rows = []
-    for variant in args.variants.split(","):
+    jobs = args.jobs or (os.cpu_count() or 1)
+    runs = [(v, n) for n in dict.fromkeys((1, jobs)) for v in args.variants.split(",")]
+    for variant, processes in runs:
         out = subprocess.run(
             [
                 sys.executable,
@@ -144,7 +153,7 @@ def main() -> None:
                 "--work",
                 str(work),
                 "--jobs",
-                str(args.jobs),
+                str(processes),
             ],
             capture_output=True,
             text=True,
@@ -154,10 +163,15 @@ def main() -> None:
             sys.exit(f"{variant} failed:\n{out.stderr[-3000:]}")
         rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
     shutil.rmtree(work, ignore_errors=True)
-    by = {r["variant"]: r for r in rows}
-    if "textbook" in by and "ours" in by:
-        by["ours"]["speedup"] = round(by["ours"]["mb_s"] / by["textbook"]["mb_s"], 2)
-        by["ours"]["size_vs_text"] = round(by["ours"]["index_mb"] / by["ours"]["text_mb"], 2)
+    for ours in (r for r in rows if r["variant"].startswith("ours")):
+        same = [
+            r
+            for r in rows
+            if r["variant"].startswith("textbook") and r["processes"] == ours["processes"]
+        ]
+        if same:  # throughput against the textbook with as many processes
+            ours["speedup"] = round(ours["mb_s"] / same[0]["mb_s"], 2)
+        ours["size_vs_text"] = round(ours["index_mb"] / ours["text_mb"], 2)
     print_table(f"index throughput — {source.name}", rows)
     save(
         "index" + ("-articles" if args.articles else "") + (f"-{args.docs}" if args.docs else ""),

@@ -4,7 +4,8 @@
                               [--during-rebuild]
 
 Reports requests/s, latency percentiles and errors; with ``--textbook`` the same load runs
-against a minimal Flask app doing the textbook recipe, served by the same server (waitress);
+against a minimal Flask app doing the textbook recipe, served the same way (waitress, the same
+``--workers`` processes and threads per process, a long-lived searcher per serving thread);
 with ``--during-rebuild`` it runs again while ``gazette index --rebuild`` replaces the served
 index. Only loopback addresses are used; the clients stop by themselves after ``--seconds``.
 """
@@ -119,6 +120,9 @@ def rss_mb(pid: int) -> float:
     return best
 
 
+THREADS = 8  # waitress threads per process, on both sides
+
+
 def serve_ours(project: Path, port: int, workers: int = 1) -> subprocess.Popen[bytes]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.Popen(
@@ -133,6 +137,8 @@ def serve_ours(project: Path, port: int, workers: int = 1) -> subprocess.Popen[b
             str(port),
             "--workers",
             str(workers),
+            "--threads",
+            str(THREADS),
         ],
         env=env,
         stdout=subprocess.DEVNULL,
@@ -140,7 +146,7 @@ def serve_ours(project: Path, port: int, workers: int = 1) -> subprocess.Popen[b
     )
 
 
-def serve_textbook(source: Path, port: int) -> subprocess.Popen[bytes]:
+def serve_textbook(source: Path, port: int, workers: int = 1) -> subprocess.Popen[bytes]:
     env = {**os.environ, "PYTHONPATH": f"{ROOT}:{ROOT / 'bench'}"}
     return subprocess.Popen(
         [
@@ -149,6 +155,8 @@ def serve_textbook(source: Path, port: int) -> subprocess.Popen[bytes]:
             str(source),
             str(WORK / f"query-{source.stem}-textbook"),
             str(port),
+            str(workers),
+            str(THREADS),
         ],
         env=env,
         stdout=subprocess.DEVNULL,
@@ -228,10 +236,22 @@ def main() -> None:
     qs = queries(records, 200)
     project = ours_project(source)
     port = free_port()
-    rows = [measure(serve_ours(project, port, args.workers), port, "/healthz", qs, args, "ours")]
+    rows = [
+        measure(
+            serve_ours(project, port, args.workers),
+            port,
+            "/healthz",
+            qs,
+            args,
+            f"ours, {args.workers} workers",
+        )
+    ]
     if args.textbook:
         port = free_port()
-        rows.append(measure(serve_textbook(source, port), port, "/healthz", qs, args, "textbook"))
+        textbook = serve_textbook(source, port, args.workers)
+        rows.append(
+            measure(textbook, port, "/healthz", qs, args, f"textbook, {args.workers} workers")
+        )
         rows[0]["req_s_vs_textbook"] = round(rows[0]["req_s"] / max(rows[1]["req_s"], 1e-9), 2)
     if args.during_rebuild:
         rows.append(measure_during_rebuild(project, qs, args))
