@@ -63,3 +63,22 @@ def test_never_cuts_a_character_from_its_accents(schema: Any) -> None:
     out = snippet(text, "法律顾问", schema, size=21)
     body = out.strip("…").replace("<mark>", "").replace("</mark>", "")
     assert not body.startswith("\u0301") and body.endswith("\u0301")
+
+
+def test_long_bodies_are_read_only_as_far_as_the_matches() -> None:
+    """A match across a chunk edge is found once; a body is not read past SCAN_LIMIT."""
+    from searchapp.snippets import CHUNK, SCAN_LIMIT, find_matches_bounded
+
+    edge = "甲" * (CHUNK - 2) + "法律顾问" + "乙" * 3 * CHUNK
+    assert find_matches_bounded(edge, ["法律顾问"]) == [(CHUNK - 2, CHUNK + 2, "法律顾问")]
+    # Both needles are looked for until each has matched once, a chunk apart.
+    apart = "丙" * 10 + "法律顾问" + "丁" * CHUNK + "制度" + "戊" * CHUNK
+    assert [n for _, _, n in find_matches_bounded(apart, ["法律顾问", "制度"])] == [
+        "法律顾问",
+        "制度",
+    ]
+    beyond = "己" * (SCAN_LIMIT + CHUNK) + "法律顾问"
+    assert find_matches_bounded(beyond, ["法律顾问"]) == []
+    assert find_matches(beyond, ["法律顾问"]) != []
+    out = make_snippet(beyond, ParsedQuery(None, highlights=["法律顾问"]), size=20)
+    assert out == "己" * 20 + "…"
