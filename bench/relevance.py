@@ -1,43 +1,53 @@
-"""Relevance evaluation: this project against two reference indexes, on one query set.
+"""Relevance of the product beside two reference indexes, per query kind.
 
     .venv/bin/python bench/relevance.py [--queries tests/data/queries.json] [--slice N]
-                                        [--laws N] [--json out.json] [--verbose]
+                                        [--laws N] [--work DIR] [--json out.json] [--verbose]
+    .venv/bin/python bench/relevance.py --known-items [--sample N] [--seed 15] [--kinds K,…]
+                                        [--work DIR]
 
-Builds three indexes over the same records in temporary directories and prints MRR@10,
-success@1, success@3 and the misses by kind for each:
+``ours`` is the product as shipped: the sources are linked into a temporary project whose
+configuration is the repository's ``config.toml`` (user dictionary and all) with only the source
+and index paths changed, ``indexer.index.reindex`` builds the index, and every query goes
+through :class:`searchapp.search.Searcher`, the function behind the search page and the API.
+The two references index the records the product extracted (read back from its index):
 
-* ``ours``      our analyzers (jieba words + CJK bigrams), :func:`searchapp.querybuild.parse_query`,
-                BM25F from :func:`searchapp.ranking.weighting` and the recency tie-breaker;
 * ``textbook``  ``jieba.analyse.ChineseAnalyzer`` on title and body, Whoosh's default parser;
 * ``bigram``    Whoosh's ``NgramTokenizer(2)`` on title and body, Whoosh's default parser.
 
-A query's ``expect`` lists documents by 文号 or, for documents without one, by exact title; a
-hit is relevant when its 文号 or title is in the list. An empty list means "should find
-nothing": success when nothing is returned. It also checks that every 文号 query ranks its
-document first and that no phrase query returns a document lacking the exact phrase.
+The first mode runs a query set (``tests/data/queries.json``: the seed gazette and
+``laws-sample.jsonl``). A query's ``expect`` lists documents by 文号 or, for documents without
+one, by exact title; an empty list means "should find nothing". Kinds are reported in two
+groups: *ranking* kinds, plain words any index can express, and *feature* kinds (文号 and their
+variants, traditional characters, exact phrases, operators, expected-empty), which the
+references cannot express and are shown for completeness. Each quoted phrase is also run
+without its quotes, in words mode, as the ranking kind ``phrase_words``.
+
+``--known-items`` indexes the 3,423 bench laws and asks, for a seeded sample of them, three
+queries per law (see ``bench/queries_known.py``): its whole title, a phrase of 8–12 characters
+found in its body only, two words of its title. It reports S@1 and MRR@10 per kind.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from indexer.analysis import collect_terms, normalise, text_fields  # noqa: E402
-from indexer.recognise.docnum import canonical_doc_number, parse_doc_number  # noqa: E402
-from indexer.records import Record, assign_ids, make_id  # noqa: E402
+from indexer.analysis import normalise  # noqa: E402
+from indexer.config import Config, load_config  # noqa: E402
+from indexer.recognise.docnum import canonical_doc_number  # noqa: E402
+from indexer.records import Record  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 SEED = CORPUS / "seed" / "lishi-gazette-2024-1.txt"
@@ -45,150 +55,84 @@ LAWS = CORPUS / "laws-sample.jsonl"
 DEFAULT_QUERIES = ROOT / "tests" / "data" / "queries.json"
 SYSTEMS = ("ours", "textbook", "bigram")
 TOP = 10
+RANKING_KINDS = ("topic", "title", "person", "name", "subword", "abbreviation", "phrase_words")
+FEATURE_KINDS = ("docnum", "docnum_variant", "cited", "series", "traditional", "phrase", "exact",
+                 "operators", "none")  # fmt: skip
+Search = Callable[[dict[str, Any]], list[str]]
 
 
-# ---------------------------------------------------------------------------- corpus
+# ---------------------------------------------------------------------------- the product
 
 
-def gazette_records(path: Path = SEED) -> tuple[list[Record], str]:
-    """Records of one gazette issue, from the extraction pipeline when it is available."""
-    try:
-        from indexer.extract.pages import load_pages  # type: ignore[attr-defined]
-        from indexer.metadata.assemble import build_records  # type: ignore[import-not-found]
-    except ImportError:
-        return fallback_gazette_records(path), "fallback"
-    records = list(build_records(load_pages(path), path.name))
-    assign_ids(records, path.stem)  # build_records leaves ids to the caller
-    return records, "indexer.metadata.assemble"
+@dataclass
+class Product:
+    """The product's index of some sources: its configuration and the records it holds."""
+
+    config: Config
+    records: list[Record]
+    build_s: float
 
 
-_DOCNUM_LINE = re.compile(r"^[\u4e00-\u9fff]{2,8}〔\d{4}〕\d{1,4}号$")
-_DATE_LINE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
+def shipped_config(project: Path) -> Config:
+    """The repository's configuration, reading ``project/src`` into ``project/index``."""
+    shipped = load_config(ROOT / "config.toml")
+    sources = replace(shipped.sources, paths=(project / "src",), internal_paths=())
+    return replace(shipped, sources=sources, index=replace(shipped.index, path=project / "index"))
 
 
-def fallback_gazette_records(path: Path = SEED) -> list[Record]:
-    """TEMPORARY FALLBACK until ``indexer.metadata.assemble.build_records`` exists: one record
-    per 文号 line of the seed text, the title from the line(s) above it, the body up to the next
-    title.
+def build_product(project: Path, sources: dict[str, Path], jobs: int = 2) -> Product:
+    """Link ``sources`` (name → file) into ``project/src`` and bring the index up to date.
+
+    An index already there from an earlier run with the same files is reused (``gazette index``
+    finds nothing changed).
     """
-    lines = path.read_text(encoding="utf-8").splitlines()
-    anchors = [i for i, line in enumerate(lines) if _DOCNUM_LINE.match(line.strip())]
-    starts = [_title_start(lines, i) for i in anchors]
-    records = []
-    for k, anchor in enumerate(anchors):
-        end = starts[k + 1] if k + 1 < len(starts) else len(lines)
-        title = re.sub(r"\s+", "", "".join(lines[starts[k] : anchor]))
-        body_lines = [ln.strip() for ln in lines[anchor:end] if ln.strip()]
-        dates = [m for ln in body_lines if (m := _DATE_LINE.match(ln))]
-        date = "-".join(f"{int(g):02d}" for g in dates[0].groups()) if dates else ""
-        issuer = title.split("关于")[0] if "关于" in title[2:] else ""
-        doc_number = canonical_doc_number(lines[anchor])
-        records.append(
-            Record(
-                id=make_id(path.stem, doc_number),
-                title=title,
-                doc_number=doc_number,
-                issuer=issuer,
-                doc_type=re.sub(r".*的", "", title)[-2:],
-                date=date,
-                gazette="2024年第1期",
-                body="\n".join(body_lines),
-            )
-        )
-    return records
+    from indexer.index.reindex import reindex
+
+    src = project / "src"
+    src.mkdir(parents=True, exist_ok=True)
+    for name, path in sources.items():
+        link = src / name
+        if not link.exists():
+            link.symlink_to(path.resolve())
+    config = shipped_config(project)
+    start = time.perf_counter()
+    report = reindex(config, jobs=jobs)
+    if report.failed:
+        sys.exit(f"the product could not index {[f.source for f in report.failed]}")
+    built = time.perf_counter() - start
+    return Product(config, indexed_records(config), built)
 
 
-def _title_start(lines: list[str], anchor: int) -> int:
-    i = anchor - 1
-    while i > 0 and not lines[i].strip():
-        i -= 1
-    j = i - 1
-    while j > 0 and not lines[j].strip():
-        j -= 1
-    if lines[i].lstrip().startswith("关于") and lines[j].strip().endswith(("政府", "办公室")):
-        return j
-    return i
+def indexed_records(config: Config) -> list[Record]:
+    """Every record in the product's index, as indexed."""
+    from indexer.index.store import doc_to_record
+    from searchapp.engine import Engine
+
+    with Engine(config).searcher() as (_, searcher):
+        reader = searcher.reader()
+        return [doc_to_record(searcher.stored_fields(n)) for n in reader.all_doc_ids()]
 
 
-def law_records(path: Path = LAWS) -> list[Record]:
-    with path.open(encoding="utf-8") as fh:
-        return [Record.from_dict(json.loads(line)) for line in fh if line.strip()]
+def product_search(config: Config) -> Search:
+    """A query → the ids of the first :data:`TOP` hits, as the search page ranks them."""
+    from searchapp.engine import Engine
+    from searchapp.request import SearchRequest
+    from searchapp.search import Searcher
 
-
-def identifiers(rec: Record) -> set[str]:
-    ids = {rec.title, normalise(rec.title)}
-    if rec.doc_number:
-        ids |= {rec.doc_number, canonical_doc_number(rec.doc_number) or rec.doc_number}
-    return ids
-
-
-def select_corpus(records: list[Record], queries: list[dict[str, Any]], laws: int) -> list[Record]:
-    """All gazette records, every expected law record and the first ``laws`` others."""
-    wanted = {e for q in queries for e in q["expect"]} | {
-        normalise(e) for q in queries for e in q["expect"]
-    }
-    keep, others = [], 0
-    for rec in records:
-        if not rec.id.startswith(("govcn/", "lawrefbook/")) or identifiers(rec) & wanted:
-            keep.append(rec)
-        elif others < laws:
-            keep.append(rec)
-            others += 1
-    return keep
-
-
-# ---------------------------------------------------------------------------- indexes
-
-
-def _ours(records: list[Record], where: str) -> Callable[[dict[str, Any]], list[str]]:
-    from whoosh import index
-    from whoosh.fields import ID, KEYWORD, Schema
-
-    from indexer.index.whoosh.writer import GazetteWriter
-    from searchapp.querybuild import parse_query
-    from searchapp.ranking import recency_boost, weighting
-
-    schema = Schema(  # mirrors indexer.index.store.make_schema's searchable fields
-        id=ID(stored=True, unique=True),
-        doc_number=ID(stored=True),
-        doc_series=ID,
-        issuer=ID(stored=True),
-        doc_type=ID(stored=True),
-        year=ID(stored=True),
-        date=ID(stored=True),
-        visibility=ID,
-        cites=KEYWORD(commas=True),
-        **text_fields(collect_terms(records)),
-    )
-    ix = index.create_in(where, schema)
-    with GazetteWriter(ix, compound=False) as writer:  # the product's writer and codec
-        for rec in records:
-            num = parse_doc_number(rec.doc_number) if rec.doc_number else None
-            writer.add_document(
-                id=rec.id, title=rec.title, title_bi=rec.title, body=rec.body, body_bi=rec.body,
-                doc_number=rec.doc_number, doc_series=f"{num.prefix}〔{num.year}〕" if num else "",
-                issuer=rec.issuer, doc_type=rec.doc_type, year=rec.year, date=rec.date,
-                visibility=rec.visibility, cites=",".join(rec.cites),
-            )  # fmt: skip
-    searcher = ix.searcher(weighting=weighting())
+    searcher = Searcher(Engine(config))
 
     def search(q: dict[str, Any]) -> list[str]:
-        parsed = parse_query(q["q"], mode=q.get("mode", "words"), schema=ix.schema)
-        if parsed.query is None:
-            return []
-        hits = searcher.search(parsed.query, limit=TOP * 3)
-        ranked = sorted(
-            ((h.score * recency_boost(h.get("date", "")), -h.rank, h["id"]) for h in hits),
-            reverse=True,
-        )
-        return [doc_id for _, _, doc_id in ranked[:TOP]]
+        request = SearchRequest(q=q["q"], mode=q.get("mode", "words"), page_size=TOP)
+        return [hit.id for hit in searcher.search(request).hits]
 
     return search
 
 
-def _reference(
-    kind: str, records: list[Record], where: str
-) -> Callable[[dict[str, Any]], list[str]]:
+# ---------------------------------------------------------------------------- the references
+
+
+def reference_search(kind: str, records: list[Record], where: Path) -> Search:
+    """A reference index of ``records`` in ``where`` (reused when there) and its search."""
     from whoosh import index
     from whoosh.analysis import LowercaseFilter, NgramTokenizer
     from whoosh.fields import ID, TEXT, Schema
@@ -205,12 +149,16 @@ def _reference(
     schema = Schema(
         id=ID(stored=True, unique=True), title=TEXT(analyzer=analyzer), body=TEXT(analyzer=analyzer)
     )
-    ix = index.create_in(where, schema)
-    with ix.writer(limitmb=256) as writer:
-        for rec in records:
-            writer.add_document(id=rec.id, title=rec.title, body=rec.body)
+    if index.exists_in(str(where)):
+        ix = index.open_dir(str(where))
+    else:
+        where.mkdir(parents=True, exist_ok=True)
+        ix = index.create_in(str(where), schema)
+        with ix.writer(limitmb=256) as writer:
+            for rec in records:
+                writer.add_document(id=rec.id, title=rec.title, body=rec.body)
     searcher = ix.searcher()
-    parser = MultifieldParser(["title", "body"], schema)
+    parser = MultifieldParser(["title", "body"], ix.schema)
 
     def search(q: dict[str, Any]) -> list[str]:
         try:
@@ -221,14 +169,44 @@ def _reference(
     return search
 
 
-def run_system(name: str, records: list[Record], queries: list[dict[str, Any]]) -> dict[str, Any]:
-    """Build one index and run every query: ``{"ranked": [[doc id…]…], "build_s": …}``."""
-    with tempfile.TemporaryDirectory(prefix=f"relevance-{name}-") as where:
+def run_reference(
+    kind: str, records: list[Record], queries: list[dict[str, Any]], where: Path
+) -> dict[str, Any]:
+    """Build (or reopen) one reference index and run every query (in a worker process)."""
+    start = time.perf_counter()
+    search = reference_search(kind, records, where / kind)
+    built = time.perf_counter() - start
+    ranked = [search(q) for q in queries]
+    return {"ranked": ranked, "build_s": built, "query_s": time.perf_counter() - start - built}
+
+
+def run_all(
+    product: Product,
+    queries: list[dict[str, Any]],
+    where: Path,
+    systems: Iterable[str] = SYSTEMS,
+    jobs: int = 2,
+) -> dict[str, dict[str, Any]]:
+    """Every system's first :data:`TOP` ids per query, with build and query seconds.
+
+    The references are built in parallel processes after ours, which uses ``jobs`` processes
+    itself while indexing: never more than ``jobs`` busy at a time.
+    """
+    systems = list(systems)
+    refs = [s for s in systems if s != "ours"]
+    runs: dict[str, dict[str, Any]] = {}
+    if "ours" in systems:
+        search = product_search(product.config)
         start = time.perf_counter()
-        search = _ours(records, where) if name == "ours" else _reference(name, records, where)
-        built = time.perf_counter() - start
         ranked = [search(q) for q in queries]
-        return {"ranked": ranked, "build_s": built, "query_s": time.perf_counter() - start - built}
+        query_s = time.perf_counter() - start
+        runs["ours"] = {"ranked": ranked, "build_s": product.build_s, "query_s": query_s}
+    if refs:
+        n = len(refs)
+        with ProcessPoolExecutor(max_workers=max(1, min(jobs, n))) as pool:
+            done = pool.map(run_reference, refs, [product.records] * n, [queries] * n, [where] * n)
+            runs.update(zip(refs, done, strict=True))
+    return {name: runs[name] for name in systems}
 
 
 # ---------------------------------------------------------------------------- metrics
@@ -236,12 +214,39 @@ def run_system(name: str, records: list[Record], queries: list[dict[str, Any]]) 
 
 @dataclass
 class Score:
-    mrr: float = 0.0
-    s1: float = 0.0
-    s3: float = 0.0
+    """S@1, S@3 and MRR@10 over some queries, per kind, and what went wrong."""
+
+    n: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    s1: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    s3: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    rr: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     misses: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     docnum_not_first: list[str] = field(default_factory=list)
     phrase_violations: list[str] = field(default_factory=list)
+
+    def add(self, kind: str, rank: int, q: str) -> None:
+        self.n[kind] += 1
+        self.s1[kind] += rank == 1
+        self.s3[kind] += 0 < rank <= 3
+        self.rr[kind] += 1 / rank if rank else 0.0
+        if rank != 1:
+            self.misses[kind].append(q)
+
+    def over(self, kinds: Iterable[str]) -> tuple[int, float, float, float]:
+        """``(n, S@1, S@3, MRR@10)`` over the queries of ``kinds``."""
+        kinds = [k for k in kinds if self.n.get(k)]
+        n = sum(self.n[k] for k in kinds)
+        if not n:
+            return 0, 0.0, 0.0, 0.0
+        s1, s3, rr = (sum(m[k] for k in kinds) / n for m in (self.s1, self.s3, self.rr))
+        return n, s1, s3, rr
+
+
+def identifiers(rec: Record) -> set[str]:
+    ids = {rec.title, normalise(rec.title)}
+    if rec.doc_number:
+        ids |= {rec.doc_number, canonical_doc_number(rec.doc_number) or rec.doc_number}
+    return ids
 
 
 def _contains_phrase(rec: Record, q: str) -> bool:
@@ -249,50 +254,45 @@ def _contains_phrase(rec: Record, q: str) -> bool:
     return phrase in normalise(rec.title) or phrase in normalise(rec.body)
 
 
+def first_relevant(q: dict[str, Any], ids: list[str], by_id: dict[str, Record]) -> int:
+    """The rank of the first relevant hit (1-based), 0 when none is; for a query that should
+    find nothing, 1 when nothing was found."""
+    if "ids" in q:  # known-item queries name the documents themselves
+        wanted = set(q["ids"])
+        return next((i + 1 for i, d in enumerate(ids) if d in wanted), 0)
+    if not q["expect"]:
+        return 1 if not ids else 0
+    expect = set(q["expect"]) | {normalise(e) for e in q["expect"]}
+    return next((i + 1 for i, d in enumerate(ids) if identifiers(by_id[d]) & expect), 0)
+
+
 def score(
     queries: list[dict[str, Any]], ranked: list[list[str]], by_id: dict[str, Record]
 ) -> Score:
     result = Score()
     for q, ids in zip(queries, ranked, strict=True):
-        expect = set(q["expect"]) | {normalise(e) for e in q["expect"]}
-        if not q["expect"]:
-            rank = 1 if not ids else 0
-        else:
-            rank = next((i + 1 for i, d in enumerate(ids) if identifiers(by_id[d]) & expect), 0)
-        result.mrr += 1 / rank if rank else 0.0
-        result.s1 += rank == 1
-        result.s3 += 0 < rank <= 3
-        if rank != 1:
-            result.misses[q["kind"]].append(q["q"])
-            if q["kind"].startswith("docnum"):
-                result.docnum_not_first.append(q["q"])
+        rank = first_relevant(q, ids, by_id)
+        result.add(q["kind"], rank, q["q"])
+        if rank != 1 and q["kind"].startswith("docnum"):
+            result.docnum_not_first.append(q["q"])
         if q["kind"] == "phrase" or q["q"].startswith('"'):
             result.phrase_violations += [
                 q["q"] for d in ids if not _contains_phrase(by_id[d], q["q"])
             ]
-    n = max(len(queries), 1)
-    result.mrr, result.s1, result.s3 = result.mrr / n, result.s1 / n, result.s3 / n
     return result
 
 
-def evaluate(
-    records: list[Record],
-    queries: list[dict[str, Any]],
-    systems: Iterable[str] = SYSTEMS,
-    jobs: int = 2,
-) -> dict[str, tuple[Score, dict[str, Any]]]:
-    """Run every system over the records (in parallel processes) and score it."""
-    by_id = {rec.id: rec for rec in records}
-    systems = list(systems)
-    with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(systems)))) as pool:
-        runs = dict(
-            zip(
-                systems,
-                pool.map(run_system, systems, [records] * len(systems), [queries] * len(systems)),
-                strict=True,
-            )
-        )
-    return {name: (score(queries, run["ranked"], by_id), run) for name, run in runs.items()}
+# ---------------------------------------------------------------------------- query set
+
+
+def with_phrase_words(queries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The queries, and each quoted phrase again without quotes (kind ``phrase_words``)."""
+    extra = [
+        {**q, "q": q["q"].strip('"“”'), "kind": "phrase_words"}
+        for q in queries
+        if q["kind"] == "phrase" and q["expect"]
+    ]
+    return queries + extra
 
 
 def slice_queries(queries: list[dict[str, Any]], n: int) -> list[dict[str, Any]]:
@@ -308,20 +308,75 @@ def slice_queries(queries: list[dict[str, Any]], n: int) -> list[dict[str, Any]]
     return picked
 
 
-def report(results: dict[str, tuple[Score, dict[str, Any]]], verbose: bool = False) -> str:
-    lines = [f"{'system':<10} {'MRR@10':>7} {'S@1':>6} {'S@3':>6} {'build s':>8} {'query s':>8}"]
-    for name, (s, run) in results.items():
-        lines.append(
-            f"{name:<10} {s.mrr:7.3f} {s.s1:6.3f} {s.s3:6.3f}"
-            f" {run['build_s']:8.1f} {run['query_s']:8.1f}"
-        )
-    kinds = sorted({k for s, _ in results.values() for k in s.misses})
-    lines.append("misses (not first) by kind: " + ", ".join(results))
-    for kind in kinds:
-        lines.append(
-            f"  {kind:<14} "
-            + " ".join(f"{len(s.misses.get(kind, [])):>4}" for s, _ in results.values())
-        )
+def select_laws(queries: list[dict[str, Any]], laws: int, path: Path = LAWS) -> list[str]:
+    """Lines of ``path``: every law a query expects and the first ``laws`` others."""
+    wanted = {e for q in queries for e in q["expect"]}
+    wanted |= {normalise(e) for e in wanted}
+    keep, others = [], 0
+    for line in path.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        names = {row.get("title", ""), normalise(row.get("title", ""))}
+        if row.get("doc_number"):
+            names.add(canonical_doc_number(row["doc_number"]) or row["doc_number"])
+        if names & wanted or others < laws:
+            others += not names & wanted
+            keep.append(line)
+    return keep
+
+
+def query_set_sources(queries: list[dict[str, Any]], laws: int, where: Path) -> dict[str, Path]:
+    """The seed gazette and the law sample (or the part of it ``laws`` selects)."""
+    for path in (SEED, LAWS):
+        if not path.is_file():
+            sys.exit(f"relevance corpus missing: {path}")
+    if laws < 0:
+        return {SEED.name: SEED, LAWS.name: LAWS}
+    subset = where / f"laws-{laws}.jsonl"
+    subset.write_text("\n".join(select_laws(queries, laws)) + "\n", encoding="utf-8")
+    return {SEED.name: SEED, subset.name: subset}
+
+
+def evaluate(
+    queries: list[dict[str, Any]],
+    sources: dict[str, Path],
+    where: Path,
+    systems: Iterable[str] = SYSTEMS,
+    jobs: int = 2,
+) -> tuple[Product, dict[str, tuple[Score, dict[str, Any]]]]:
+    """Build the product's index of ``sources`` in ``where``, run the queries on every system
+    and score them."""
+    product = build_product(where / "ours", sources, jobs)
+    runs = run_all(product, queries, where, systems, jobs)
+    by_id = {rec.id: rec for rec in product.records}
+    return product, {
+        name: (score(queries, run["ranked"], by_id), run) for name, run in runs.items()
+    }
+
+
+# ---------------------------------------------------------------------------- report
+
+
+def report(
+    results: dict[str, tuple[Score, dict[str, Any]]],
+    groups: dict[str, Iterable[str]],
+    verbose: bool = False,
+) -> str:
+    """Per kind and per group: n, then S@1 and MRR@10 for each system."""
+    names = list(results)
+    head = f"{'kind':<16} {'n':>5}" + "".join(f" {name + ' S@1':>13} {'MRR':>6}" for name in names)
+    lines = [head]
+    for group, kinds in groups.items():
+        kinds = [k for k in kinds if any(s.n.get(k) for s, _ in results.values())]
+        if not kinds:
+            continue
+        lines.append(f"{group} kinds")
+        for kind in [*kinds, "all"]:
+            cells = [s.over(kinds if kind == "all" else [kind]) for s, _ in results.values()]
+            label = f"  all {group}" if kind == "all" else f"  {kind}"
+            row = f"{label:<16} {cells[0][0]:>5}"
+            lines.append(row + "".join(f" {c[1]:13.3f} {c[3]:6.3f}" for c in cells))
+    lines.append(f"{'system':<10} {'build s':>8} {'query s':>8}")
+    lines += [f"{n:<10} {r['build_s']:8.1f} {r['query_s']:8.1f}" for n, (_, r) in results.items()]
     for name, (s, _) in results.items():
         lines.append(
             f"{name}: 文号 not first {len(s.docnum_not_first)},"
@@ -329,42 +384,63 @@ def report(results: dict[str, tuple[Score, dict[str, Any]]], verbose: bool = Fal
         )
         if verbose or name == "ours":
             for kind, qs in sorted(s.misses.items()):
-                lines.append(f"  {name} missed [{kind}]: " + " | ".join(qs))
-            if s.phrase_violations:
-                lines.append(f"  {name} phrase violations: " + " | ".join(s.phrase_violations))
+                lines.append(f"  {name} missed [{kind}]: " + " | ".join(qs[:20]))
     return "\n".join(lines)
 
 
+def to_json(
+    queries: list[dict[str, Any]], results: dict[str, tuple[Score, dict[str, Any]]]
+) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, (s, run) in results.items():
+        kinds = {k: dict(zip(("n", "s1", "s3", "mrr10"), s.over([k]), strict=True)) for k in s.n}
+        out[name] = {
+            "kinds": kinds, "misses": s.misses, "docnum_not_first": s.docnum_not_first,
+            "phrase_violations": s.phrase_violations, "build_s": run["build_s"],
+            "query_s": run["query_s"],
+            "ranked": dict(zip((q["q"] for q in queries), run["ranked"], strict=False)),
+        }  # fmt: skip
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     ap.add_argument("--queries", type=Path, default=DEFAULT_QUERIES)
     ap.add_argument("--slice", type=int, default=0, help="only N queries, spread over the kinds")
-    ap.add_argument(
-        "--laws", type=int, default=-1, help="at most N law records besides expected ones"
-    )
+    ap.add_argument("--laws", type=int, default=-1, help="at most N laws besides expected ones")
+    ap.add_argument("--known-items", action="store_true", help="known-item queries, bench laws")
+    ap.add_argument("--sample", type=int, default=400, help="known items: laws asked (0: all)")
+    ap.add_argument("--seed", type=int, default=15, help="known items: the sample's seed")
+    ap.add_argument("--kinds", default="", help="known items: comma-separated kinds to ask")
+    ap.add_argument("--work", type=Path, help="keep the indexes here and reuse them")
+    ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--json", type=Path, help="write the figures and rankings here")
     ap.add_argument("--systems", default=",".join(SYSTEMS), help="comma-separated subset")
     ap.add_argument("--verbose", action="store_true")
     args = ap.parse_args(argv)
-    queries = json.loads(args.queries.read_text(encoding="utf-8"))
-    if args.slice:
-        queries = slice_queries(queries, args.slice)
-    gazette, origin = gazette_records()
-    records = gazette + law_records()
-    if args.laws >= 0:
-        records = select_corpus(records, queries, args.laws)
-    print(f"{len(queries)} queries over {len(records)} records (gazette records from {origin})")
-    results = evaluate(records, queries, args.systems.split(","))
-    print(report(results, args.verbose))
+    with tempfile.TemporaryDirectory(prefix="relevance-") as tmp:
+        where = args.work or Path(tmp)
+        where.mkdir(parents=True, exist_ok=True)
+        systems = args.systems.split(",")
+        if args.known_items:
+            from queries_known import run_known_items
+
+            queries, results, groups = run_known_items(args, where, systems)
+        else:
+            queries = with_phrase_words(json.loads(args.queries.read_text(encoding="utf-8")))
+            if args.slice:
+                queries = slice_queries(queries, args.slice)
+            sources = query_set_sources(queries, args.laws, where)
+            product, results = evaluate(queries, sources, where, systems, args.jobs)
+            known = {*RANKING_KINDS, *FEATURE_KINDS}
+            other = sorted({q["kind"] for q in queries} - known)
+            groups = {"ranking": RANKING_KINDS, "feature": FEATURE_KINDS, "other": other}
+            names = ", ".join(sources)
+            print(f"{len(queries)} queries over {len(product.records)} records ({names})")
+        print(report(results, groups, args.verbose))
     if args.json:
-        out = {
-            name: {"mrr10": s.mrr, "success1": s.s1, "success3": s.s3, "misses": s.misses,
-                   "docnum_not_first": s.docnum_not_first, "phrase_violations": s.phrase_violations,
-                   "build_s": run["build_s"], "query_s": run["query_s"],
-                   "ranked": dict(zip((q["q"] for q in queries), run["ranked"], strict=False))}
-            for name, (s, run) in results.items()
-        }  # fmt: skip
-        args.json.write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
+        text = json.dumps(to_json(queries, results), ensure_ascii=False, indent=1)
+        args.json.write_text(text, encoding="utf-8")
     return 0
 
 

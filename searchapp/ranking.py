@@ -1,10 +1,32 @@
-"""How hits are ranked: the BM25F settings every searcher uses, and the recency tie-breaker."""
+"""How hits are ranked: the BM25F settings every searcher uses, the recency tie-breaker, and
+exact titles first.
+
+A person who types a document's title expects that document first. BM25F alone does not give
+that: a law's name also occurs in the titles of the regulations that implement or interpret it
+(``上海市实施《中华人民共和国残疾人保障法》办法``), which repeat it in longer bodies and outscore
+the law itself. :func:`exact_titles_first` lifts the matches whose title *is* the query above
+every other match.
+"""
 
 from __future__ import annotations
 
+import heapq
+from collections.abc import Callable
 from functools import lru_cache
+from typing import Any
 
 from whoosh.scoring import BM25F, WeightingModel
+
+from indexer.analysis.normalise import normalise
+from indexer.analysis.tokens import PHRASE_SEP, phrase_key, phrase_needle
+
+# Left out when titles are compared: laws are cited with and without the state's name.
+STATE_NAME = "中华人民共和国"
+# Besides the titles that contain the query's text, the best-scored matches whose titles are
+# compared with it (titles the query spells without their punctuation: 实施《…》办法).
+TITLE_CANDIDATES = 100
+# Tiers of title equality: the same characters, or the same once the state's name is left out.
+SAME_TITLE, SAME_TITLE_LOOSELY = 2, 1
 
 
 def weighting() -> WeightingModel:
@@ -27,3 +49,108 @@ def recency_boost(date: str) -> float:
     except ValueError:
         return 1.0
     return 1.0 + 0.05 * min(max((year - 1949) / (2050 - 1949), 0.0), 1.0)
+
+
+def title_key(text: str) -> str:
+    """What two titles must share to count as the same: their letters, digits and ideographs,
+    normalised (spaces, punctuation, brackets and 《》 left out).
+
+    >>> title_key("《中华人民共和国 外商投资法》（2019年）")
+    '中华人民共和国外商投资法2019年'
+    """
+    return _joined(phrase_key(normalise(text)))
+
+
+def _joined(key: str) -> str:
+    """A title key from a phrase key (:func:`indexer.analysis.tokens.phrase_key`)."""
+    return key.replace(PHRASE_SEP, "")
+
+
+def title_tier(query_key: str, key: str) -> int:
+    """How closely a title key equals the query's: :data:`SAME_TITLE`, :data:`SAME_TITLE_LOOSELY`
+    (the same without 中华人民共和国), or 0.
+
+    >>> title_tier("外商投资法", "中华人民共和国外商投资法"), title_tier("外商投资法", "外商投资法")
+    (1, 2)
+    >>> title_tier("外商投资法", "中华人民共和国外商投资法实施条例")
+    0
+    """
+    if key == query_key:
+        return SAME_TITLE
+    if key.replace(STATE_NAME, "") == query_key.replace(STATE_NAME, ""):
+        return SAME_TITLE_LOOSELY
+    return 0
+
+
+def plain_text(query: str) -> str | None:
+    """The text of a query made only of words and phrases searched everywhere or in titles
+    (no 文号, operators or other fields), for comparison with titles; None otherwise.
+
+    >>> plain_text("外商投资法 实施条例"), plain_text("外商投资法 -条例")
+    ('外商投资法实施条例', None)
+    >>> plain_text("国发〔2019〕5号") is None
+    True
+    """
+    from searchapp.querylex import read_items
+
+    items = read_items(query, [])
+    if not items or any(
+        i.kind not in ("word", "phrase") or i.negated or i.or_next or i.field not in (None, "title")
+        for i in items
+    ):
+        return None
+    return "".join(i.text for i in items)
+
+
+def exact_titles_first(
+    searcher: Any, query: str, scores: dict[int, float], alive: Callable[[], bool]
+) -> dict[int, float]:
+    """``scores`` with the matches whose title equals the query lifted above all others.
+
+    A match whose title key (:func:`title_key`) is the query's gets the best score added twice;
+    one that differs only by 中华人民共和国, once. Each tier keeps its own order (BM25F, recency),
+    and every other match keeps its score. Titles compared: those that contain the query's text
+    (an exact phrase over the titles' bigrams) and those of the best-scored matches.
+    """
+    text = plain_text(query)
+    key = title_key(text) if text else ""
+    if len(key.replace(STATE_NAME, "")) < 2 or not scores:
+        return scores
+    reader = searcher.reader()
+    from searchapp.phrasekeys import phrase_keys
+
+    keys = phrase_keys(reader, "title_bi")
+    candidates = set(heapq.nlargest(TITLE_CANDIDATES, scores, key=scores.__getitem__))
+    candidates.update(d for d in _titles_containing(searcher, text or "", alive) if d in scores)
+    tiers = {d: t for d in candidates if (t := title_tier(key, _joined(keys[d])))}
+    if not tiers:
+        return scores
+    top = max(scores.values())
+    lifted = dict(scores)
+    for d, tier in tiers.items():
+        lifted[d] = scores[d] + tier * top
+    return lifted
+
+
+def _titles_containing(searcher: Any, text: str, alive: Callable[[], bool]) -> list[int]:
+    """The documents whose title contains ``text`` without 中华人民共和国, as typed."""
+    from searchapp.evaluate import Expired, evaluate
+    from searchapp.matchers import AdjacentPhrase
+
+    norm = normalise(text).replace(STATE_NAME, "")
+    if "title_bi" not in searcher.schema:
+        return []
+    analyzer = searcher.schema["title_bi"].analyzer
+    grams = [t.text for t in analyzer(norm, mode="query", positions=True)]
+    if not grams:
+        return []
+    if len(grams) == 1:
+        from whoosh import query as wq
+
+        phrase: Any = wq.Term("title_bi", grams[0])
+    else:
+        phrase = AdjacentPhrase("title_bi", grams, phrase_needle(norm))
+    try:
+        return list(evaluate(searcher, phrase, alive))
+    except Expired:
+        return []

@@ -168,7 +168,8 @@ def _facet_filter(
 @dataclass(frozen=True)
 class Evaluation:
     """A query run once over the index: every visible match with its score (BM25F times the
-    recency tie-breaker). Filters, facets, totals and pages are all derived from it."""
+    recency tie-breaker, exact titles lifted above the rest: see :mod:`searchapp.ranking`).
+    Filters, facets, totals and pages are all derived from it."""
 
     scores: dict[int, float]
     expired: bool = False
@@ -237,16 +238,16 @@ class Searcher:
         cached = self.cache.get(key)
         if cached is not None:
             return cached
-        from searchapp.ranking import recency_boost
+        from searchapp.ranking import exact_titles_first, recency_boost
 
         matches = _within(searcher, parsed.query, budget)
         visible = snap.columns.visible(self.staff)
         dates = snap.columns.date
-        scores = {
-            n: round(score * recency_boost(dates[n]), 4)
-            for n, score in matches.items()
-            if n in visible
+        boosted = {
+            n: score * recency_boost(dates[n]) for n, score in matches.items() if n in visible
         }
+        boosted = exact_titles_first(searcher, request.q, boosted, budget.check)
+        scores = {n: round(score, 4) for n, score in boosted.items()}
         result = Evaluation(scores, budget.expired)
         self.cache.put(key, result)
         return result
