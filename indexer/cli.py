@@ -43,6 +43,7 @@ class State:
     def __init__(self) -> None:
         self.config_path: str | None = None
         self.index_path: str | None = None
+        self.backend: str | None = None
         self.debug = False
         self.json_errors = False  # failures also as a JSON object on stdout (`index --json`)
         self._config: Config | None = None
@@ -51,6 +52,8 @@ class State:
     def config(self) -> Config:
         if self._config is None:
             self._config = load_config(self.config_path, self.index_path)
+            if self.backend:
+                self._config = self._config.with_backend(self.backend)
         return self._config
 
 
@@ -85,6 +88,14 @@ def common_options(func: F) -> F:
             expose_value=False,
             callback=_set_state,
             help="Index directory (overrides [index] path, env GAZETTE_INDEX).",
+        ),
+        click.option(
+            "--backend",
+            "backend",
+            type=click.Choice(["whoosh", "opensearch"]),
+            expose_value=False,
+            callback=_set_state,
+            help="Search engine (overrides [backend] kind, env GAZETTE_BACKEND).",
         ),
         click.option(
             "--debug",
@@ -241,19 +252,33 @@ def _bar(done: int, total: int, width: int = 20) -> str:
 @click.option("--jobs", type=WholeNumber(1, 64), default=None, help="Worker processes.")
 @click.option("--internal", is_flag=True, help="Mark the given files as internal (staff only).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable summary, no progress.")
+@click.option("--no-ocr", is_flag=True, help="Report scanned pages instead of reading them by OCR.")
 @common_options
 @guarded
 def index_command(
-    paths: tuple[Path, ...], rebuild: bool, jobs: int | None, internal: bool, as_json: bool
+    paths: tuple[Path, ...],
+    rebuild: bool,
+    jobs: int | None,
+    internal: bool,
+    as_json: bool,
+    no_ocr: bool,
 ) -> None:
     """Index .pdf, .txt and .jsonl files or folders (default: [sources] in config)."""
+    from dataclasses import replace
+
     from indexer.index.reindex import reindex
 
     state().json_errors = as_json
+    if state().config.backend.kind == "opensearch":
+        from indexer.index.opensearch.reindex import reindex_opensearch as reindex
+
+    config = state().config
+    if no_ocr:
+        config = replace(config, index=replace(config.index, ocr="off"))
     bar = ProgressBar(enabled=not as_json and sys.stderr.isatty())
     try:
         report = reindex(
-            state().config,
+            config,
             list(paths) or None,
             rebuild=rebuild,
             jobs=jobs,
@@ -299,13 +324,15 @@ def _print_report(report: Any) -> None:
 @guarded
 def inspect_command(file: Path, as_json: bool) -> None:
     """Show how FILE splits into documents, with their metadata; the index is untouched."""
+    from indexer.index.reindex import ocr_options
     from indexer.index.sources import load_records, source_key, special_file
 
     problem = special_file(file)
     if problem:
         raise ExtractionError(file, problem)
     warnings: list[str] = []
-    records = load_records(file, source_key(file, Path.cwd()), warnings=warnings)
+    ocr = ocr_options(state().config, jobs=1, files=1)  # the index's OCR cache, read and filled
+    records = load_records(file, source_key(file, Path.cwd()), warnings=warnings, ocr=ocr)
     for warning in warnings:
         click.echo(f"warning: {display_name(file)}: {warning}", err=True)
     if as_json:
@@ -337,6 +364,15 @@ def _pad(text: str, width: int) -> str:
     return text + " " * max(width - cols, 0)
 
 
+def whoosh_only(command: str) -> None:
+    """Refuse, in one line, a command the OpenSearch backend does not serve yet."""
+    if state().config.backend.kind != "whoosh":
+        raise ConfigError(
+            f"{command} works on the whoosh backend only for now; run it with --backend whoosh"
+            " (OpenSearch serves `gazette index` and `gazette search`)"
+        )
+
+
 @cli.command("stats")
 @click.option("--json", "as_json", is_flag=True)
 @common_options
@@ -345,6 +381,7 @@ def stats_command(as_json: bool) -> None:
     """Documents, sources and facets of the index, and how it was built."""
     from indexer.index.stats import index_stats
 
+    whoosh_only("gazette stats")
     stats = index_stats(state().config)
     if as_json:
         click.echo(json.dumps(stats, ensure_ascii=False, indent=1))
@@ -377,6 +414,8 @@ def correct_command(doc_id: str, assignments: tuple[str, ...], no_reindex: bool)
 
     from indexer.index.correct import correct_document
     from indexer.metadata.corrections import parse_assignments
+
+    whoosh_only("gazette correct")
 
     changes = parse_assignments(assignments)
     try:

@@ -24,6 +24,9 @@ def _absolute(root: Path, value: str | Path) -> Path:
 
 ENV_CONFIG = "GAZETTE_CONFIG"
 ENV_INDEX = "GAZETTE_INDEX"
+OCR_MODES = ("auto", "off")
+ENV_BACKEND = "GAZETTE_BACKEND"
+BACKENDS = ("whoosh", "opensearch")
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,37 @@ class IndexConfig:
     path: Path = Path("data/index")
     file_timeout: int = 300  # seconds one source file may take to extract
     file_memory_mb: int = 4096  # address-space limit of the process extracting one file
+    ocr: str = "auto"  # "auto": read pages without a text layer by OCR; "off": report them
+
+    def __post_init__(self) -> None:
+        if self.ocr not in OCR_MODES:
+            modes = " or ".join(f'"{m}"' for m in OCR_MODES)
+            raise ConfigError(f"index.ocr: expected {modes}, got {self.ocr!r}")
+
+
+@dataclass(frozen=True)
+class BackendConfig:
+    """Which engine holds the index: the embedded Whoosh index or an OpenSearch cluster (``url``,
+    ``index`` the alias searched, ``shards``/``replicas`` of each new index). Credentials come
+    from the environment only (see :mod:`indexer.index.opensearch.client`)."""
+
+    kind: str = "whoosh"
+    url: str = "http://127.0.0.1:9200"
+    index: str = "gazette"
+    shards: int = 1
+    replicas: int = 0
+
+    def __post_init__(self) -> None:
+        if self.kind not in BACKENDS:
+            raise ConfigError(
+                f"backend.kind: expected one of {', '.join(BACKENDS)}, got {self.kind!r}"
+            )
+        if not self.index or self.index != self.index.lower() or not self.index.isascii():
+            raise ConfigError(
+                f"backend.index: expected a lower-case ASCII name, got {self.index!r}"
+            )
+        if self.shards < 1:
+            raise ConfigError(f"backend.shards: must be at least 1, got {self.shards}")
 
 
 @dataclass(frozen=True)
@@ -70,11 +104,16 @@ class Config:
     analysis: AnalysisConfig = field(default_factory=AnalysisConfig)
     web: WebConfig = field(default_factory=WebConfig)
     staff: StaffConfig = field(default_factory=StaffConfig)
+    backend: BackendConfig = field(default_factory=BackendConfig)
     root: Path = Path(".")
 
     def with_index(self, path: str | Path) -> Config:
         """A copy pointing at another index directory (``--index`` / ``GAZETTE_INDEX``)."""
         return replace(self, index=replace(self.index, path=_absolute(Path.cwd(), path)))
+
+    def with_backend(self, kind: str) -> Config:
+        """A copy using another backend (``--backend`` / ``GAZETTE_BACKEND``)."""
+        return replace(self, backend=replace(self.backend, kind=kind))
 
 
 _SECTIONS: dict[str, type] = {
@@ -83,6 +122,7 @@ _SECTIONS: dict[str, type] = {
     "analysis": AnalysisConfig,
     "web": WebConfig,
     "staff": StaffConfig,
+    "backend": BackendConfig,
 }
 
 
@@ -170,4 +210,6 @@ def load_config(path: str | Path | None = None, index: str | Path | None = None)
     else:
         config = parse_config("", Path.cwd())
     index = index if index is not None else os.environ.get(ENV_INDEX)
-    return config.with_index(index) if index else config
+    config = config.with_index(index) if index else config
+    backend = os.environ.get(ENV_BACKEND)
+    return config.with_backend(backend) if backend else config

@@ -67,6 +67,9 @@ class Record:
     corrected: list[str] = field(default_factory=list)
     # What the extractor is unsure of, for staff to check (issuer from 文号 prefix, no date…).
     review: list[str] = field(default_factory=list)
+    # The text came from OCR (a scanned page), with the mean recognition score of its pages.
+    ocr: bool = False
+    ocr_confidence: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -101,11 +104,32 @@ class Record:
         for name in TEXT_FIELDS:
             if getattr(rec, name) is None:
                 setattr(rec, name, "" if name != "visibility" else "public")
+        _check_ocr(rec)
         return rec
 
     @property
     def year(self) -> str:
         return self.date[:4] if len(self.date) >= 4 else ""
+
+
+def _check_ocr(rec: Record) -> None:
+    """``ocr`` is true or false (missing: false), ``ocr_confidence`` a number or missing.
+
+    >>> Record.from_dict({"ocr": None}).ocr, Record.from_dict({"ocr_confidence": 1}).ocr_confidence
+    (False, 1.0)
+    >>> Record.from_dict({"ocr": "yes"})
+    Traceback (most recent call last):
+    ValueError: ocr: "yes" is not true or false
+    """
+    if rec.ocr is None:
+        rec.ocr = False
+    if not isinstance(rec.ocr, bool):
+        raise ValueError(f'ocr: "{str(rec.ocr)[:40]}" is not true or false')
+    score = rec.ocr_confidence
+    if score is not None:
+        if isinstance(score, bool) or not isinstance(score, int | float):
+            raise ValueError(f'ocr_confidence: "{str(score)[:40]}" is not a number')
+        rec.ocr_confidence = float(score)
 
 
 # The characters an id may hold as it is: ASCII ones a URL path segment carries unescaped, and

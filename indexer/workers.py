@@ -3,7 +3,9 @@
 A gazette PDF can be hostile (a "PDF bomb": deeply nested or huge object streams). Each file is
 processed in its own child so that one bad file can be killed without losing the run: the child
 gets an address-space limit (``RLIMIT_AS``) and the parent kills it after a timeout. At most
-``jobs`` children run at once. Results come back pickled over a pipe.
+``jobs`` children run at once. Results come back pickled over a pipe. A child that finds its item
+needs longer (a scanned file, read page by page by OCR) asks for more time over the same pipe
+(:func:`extend_deadline`).
 
 Ctrl-C reaches the whole process group. Only the parent answers it (one line, see
 :mod:`indexer.cli`): the children ignore SIGINT from the moment they exist (it is blocked while
@@ -30,6 +32,8 @@ T = TypeVar("T")
 R = TypeVar("R")
 _WAIT_TICK = 0.5  # seconds between on_wait calls
 _WAIT_MAX = 3600.0  # longest single wait when children have no deadline
+# In a child: the pipe to the parent, over which extend_deadline asks for more time.
+_to_parent: Connection | None = None
 
 
 class WorkerFailure(Exception):
@@ -49,6 +53,8 @@ def _child(
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     # The read end came with the fork; holding it would let a send to a dead parent block.
     reader.close()
+    global _to_parent
+    _to_parent = conn
     if memory_mb:
         limit = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -68,6 +74,13 @@ def _child(
         conn.close()
 
 
+def extend_deadline(seconds: float) -> None:
+    """From inside a child: give the item ``seconds`` more than its timeout. Does nothing
+    outside a child of :func:`run_isolated`."""
+    if _to_parent is not None and seconds > 0:
+        _to_parent.send_bytes(pickle.dumps(("extend", float(seconds))))
+
+
 def run_isolated(
     func: Callable[[T], R],
     items: Iterable[T],
@@ -79,13 +92,14 @@ def run_isolated(
 ) -> Iterator[tuple[T, R | WorkerFailure]]:
     """``(item, func(item))`` for every item, in completion order; failures as WorkerFailure.
 
-    ``timeout`` (seconds a child may run; None for no limit) and ``memory_mb`` (0 for no
-    limit) bound each child. ``on_wait`` is called about every half second while children run
-    (for a progress display).
+    ``timeout`` (seconds a child may run, plus what it asks for with :func:`extend_deadline`;
+    None for no limit) and ``memory_mb`` (0 for no limit) bound each child. ``on_wait`` is
+    called about every half second while children run (for a progress display).
     """
     ctx = multiprocessing.get_context("fork")
     pending = list(items)
     running: dict[Connection, tuple[T, Any, float]] = {}
+    allowed: dict[Connection, float] = {}  # seconds each child has been given
     try:
         while pending or running:
             while pending and len(running) < max(jobs, 1):
@@ -98,6 +112,7 @@ def run_isolated(
                 with _sigint_blocked():  # a Ctrl-C now is delivered when the child is recorded
                     proc.start()
                     running[parent] = (item, proc, limit)
+                    allowed[parent] = timeout or 0.0
                 child.close()
             soonest = min(deadline for _, _, deadline in running.values())
             pause = min(soonest - time.monotonic(), _WAIT_TICK if on_wait else _WAIT_MAX)
@@ -105,17 +120,22 @@ def run_isolated(
             if on_wait:
                 on_wait()
             for conn in ready:
-                item, proc, _ = running.pop(conn)  # type: ignore[call-overload]
-                yield item, _receive(conn, proc)
+                item, proc, deadline = running[conn]  # type: ignore[index]
+                result = _receive(conn, proc)
+                if isinstance(result, _Extension):
+                    running[conn] = (item, proc, deadline + result.seconds)  # type: ignore[index]
+                    allowed[conn] += result.seconds  # type: ignore[index]
+                    continue
+                del running[conn]  # type: ignore[arg-type]
+                del allowed[conn]  # type: ignore[arg-type]
+                yield item, result
             now = time.monotonic()
             for conn, (item, proc, deadline) in list(running.items()):
                 if now >= deadline:
                     _stop(conn, proc)
                     del running[conn]
-                    yield (
-                        item,
-                        WorkerFailure(f"gave up after {timeout:g} s (too complex to process)"),
-                    )
+                    given = allowed.pop(conn)
+                    yield item, WorkerFailure(f"gave up after {given:g} s (too complex to process)")
     finally:
         # Interrupted, or the caller stopped early (an error, a closed generator): no child
         # outlives the run, nor goes on writing into files the caller is about to remove.
@@ -140,10 +160,19 @@ def _stop(conn: Connection, proc: Any) -> None:
     conn.close()
 
 
+class _Extension:
+    """A child's request for more time."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+
+
 def _receive(conn: Any, proc: Any) -> Any:
+    """The child's result (its pipe then closed), or its request for more time."""
     try:
         status, value = pickle.loads(conn.recv_bytes())
     except (EOFError, OSError):
+        conn.close()
         proc.join()
         code = proc.exitcode
         reason = (
@@ -154,8 +183,9 @@ def _receive(conn: Any, proc: Any) -> Any:
         if code == -9:
             reason += " (out of memory?)"
         return WorkerFailure(reason)
-    finally:
-        conn.close()
+    if status == "extend":
+        return _Extension(float(value))
+    conn.close()
     proc.join()
     return value if status == "ok" else WorkerFailure(value)
 

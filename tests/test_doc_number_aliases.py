@@ -40,7 +40,8 @@ def test_the_contents_number_is_kept_beside_the_printed_one() -> None:
 
 
 def test_either_number_finds_the_document(gazette_client: FlaskClient) -> None:
-    """The sample issue lists 离政办发〔2024〕4号 in its contents; the notice prints 离政办〔2024〕4号."""
+    """The sample issue lists 离政办发〔2024〕4号 in its contents; the notice prints
+    离政办〔2024〕4号."""
     for query in ("离政办〔2024〕4号", "离政办发〔2024〕4号", "离政办发[2024]4号"):
         body = gazette_client.get(f"/api/search?q={quote(query)}").get_json()
         first = body["hits"][0]

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from indexer.errors import ExtractionError, GazetteError
-from indexer.extract.pages import Page, decode_text, load_pages, text_pages
+from indexer.extract.pages import OcrOptions, Page, decode_text, load_pages, text_pages
 from indexer.metadata.assemble import build_records
 from tests.helpers import SHARED, shared_corpus
 
@@ -165,9 +165,9 @@ def write(tmp_path: Path, name: str, data: bytes) -> Path:
     return path
 
 
-def reason_of(path: Path) -> str:
+def reason_of(path: Path, ocr: OcrOptions | None = None) -> str:
     with pytest.raises(ExtractionError) as info:
-        load_pages(path)
+        load_pages(path, ocr)
     message = str(info.value)
     assert "\n" not in message and message.startswith(str(path))
     assert isinstance(info.value, GazetteError)
@@ -217,12 +217,12 @@ def test_images_except_one_page_gives_that_page(tmp_path: Path) -> None:
 
 def test_pdf_of_images_only_needs_ocr(tmp_path: Path) -> None:
     path = write(tmp_path, "scan.pdf", make_pdf(["image", "image"]))
-    assert reason_of(path) == "no text layer: scanned? OCR needed"
+    assert reason_of(path, OcrOptions(enabled=False)) == "no text layer: scanned? OCR needed"
 
 
 def test_shared_scan_needs_ocr() -> None:
     path = shared_corpus(SHARED_PDF / "scan-cdpf-contract-2017-p1.pdf")
-    assert reason_of(path) == "no text layer: scanned? OCR needed"
+    assert reason_of(path, OcrOptions(enabled=False)) == "no text layer: scanned? OCR needed"
 
 
 def test_encrypted_pdf_with_a_password_is_reported(tmp_path: Path) -> None:
@@ -364,7 +364,8 @@ def test_glyphs_without_unicode_are_reported(tmp_path: Path) -> None:
     # Identity-H without a ToUnicode map: pdfminer sees glyphs but no characters.
     pdf = make_pdf([NOTICE]).replace(b"/UniGB-UCS2-H", b"/Identity-H  ")
     pdf = pdf.replace(b"/Ordering (GB1)", b"/Ordering (XYZ)")
-    assert reason_of(write(tmp_path, "cid.pdf", pdf)) == (
+    # With OCR on, such a page is rendered and read instead (tests/test_ocr.py).
+    assert reason_of(write(tmp_path, "cid.pdf", pdf), OcrOptions(enabled=False)) == (
         "text layer without readable characters (no Unicode map)"
     )
 

@@ -13,7 +13,9 @@ class Page:
     is the page number printed in its footer or header, when there was one; ``has_text`` is
     False for a page without a text layer (a scan); ``error`` says why a page could not be read
     at all (it is then empty); ``continues`` is True when the page's first line goes on with
-    the last line of the page before (a sentence cut by a footer an OCR engine left in it).
+    the last line of the page before (a sentence cut by a footer an OCR engine left in it);
+    ``ocr_confidence`` is the mean recognition score of a page whose text came from OCR, and
+    None for every other page.
     """
 
     number: int | None
@@ -22,3 +24,4 @@ class Page:
     has_text: bool
     error: str = ""
     continues: bool = False
+    ocr_confidence: float | None = None

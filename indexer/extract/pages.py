@@ -5,6 +5,10 @@ from the layout (:mod:`indexer.extract.pdftext`); ``.txt`` files are decoded (UT
 GB18030) and cleaned with the same text rules (:mod:`indexer.extract.textclean`). Either way
 each page loses its running header, footer and page number, spaces between Chinese characters,
 Private Use Area glyphs and line breaks inside sentences.
+
+A PDF page without a text layer (a scan), or whose text layer is mostly unmapped glyphs, is
+rendered and read by OCR (:mod:`indexer.extract.ocr`) and then laid out like any other page, so
+a file of text pages and scanned pages is read page by page.
 """
 
 from __future__ import annotations
@@ -12,16 +16,19 @@ from __future__ import annotations
 import codecs
 import contextlib
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from indexer.chars import is_han
 from indexer.errors import ExtractionError
+from indexer.extract.ocr import OcrOptions, needs_ocr, page_lines, recognise_pages
 from indexer.extract.page import Page
 from indexer.extract.pdfread import RawPage, read_pdf
 from indexer.extract.pdftext import pdf_pages_text
+from indexer.extract.rows import lay_out
 from indexer.extract.textpages import text_pages
 
-__all__ = ["Page", "decode_text", "load_pages", "page_warnings", "text_pages"]
+__all__ = ["OcrOptions", "Page", "decode_text", "load_pages", "page_warnings", "text_pages"]
 
 MAX_TEXT_BYTES = 64 * 1024 * 1024
 # Gazette text has lines of at most a few thousand characters (a paragraph); a line of millions
@@ -29,19 +36,23 @@ MAX_TEXT_BYTES = 64 * 1024 * 1024
 MAX_LINE_CHARS = 1_000_000
 
 
-def load_pages(path: Path) -> list[Page]:
+def load_pages(path: Path, ocr: OcrOptions | None = None) -> list[Page]:
     """The pages of a ``.pdf`` or ``.txt`` file as clean text.
 
-    Raises :class:`ExtractionError` with a one-line reason for an empty file, a file named
-    ``.pdf`` that is not a PDF, an encrypted, truncated or corrupt PDF, a PDF without any text
-    layer (``no text layer: scanned? OCR needed``) and text that cannot be decoded.
+    ``ocr`` says how pages without a text layer are read (by default: by OCR, without a
+    cache). Raises :class:`ExtractionError` with a one-line reason for an empty file, a file
+    named ``.pdf`` that is not a PDF, an encrypted, truncated or corrupt PDF, a PDF without
+    any text layer when OCR is off (``no text layer: scanned? OCR needed``) or OCR read
+    nothing, and text that cannot be decoded.
     """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".pdf", ".txt"):
         raise ExtractionError(path, f"unsupported file type {suffix or '(none)'}")
     try:
-        return _load_pdf(path) if suffix == ".pdf" else _load_text(path)
+        if suffix == ".pdf":
+            return _load_pdf(path, ocr if ocr is not None else OcrOptions())
+        return _load_text(path)
     except OSError as exc:
         raise ExtractionError(path, f"cannot read: {exc.strerror or exc}") from None
 
@@ -55,15 +66,26 @@ def page_warnings(pages: list[Page]) -> list[str]:
     return [f"page {p.number}: {p.error}" for p in pages if p.error]
 
 
-def _load_pdf(path: Path) -> list[Page]:
+def _load_pdf(path: Path, ocr: OcrOptions) -> list[Page]:
     raw = read_pdf(path)
     if not raw:
         raise ExtractionError(path, "PDF has no pages")
-    if not any(page.has_text for page in raw):
-        raise ExtractionError(path, _no_text_reason(raw))
+    scanned = [p.number for p in raw if needs_ocr(p)] if ocr.enabled else []
+    confidence: dict[int, float | None] = {}
+    if scanned:
+        raw, confidence = _read_scans(path, raw, scanned, ocr)
+    if not any(page.has_text for page in raw) and all(c is None for c in confidence.values()):
+        raise ExtractionError(path, _no_text_reason(raw, len(scanned)))
     errors = {p.number: p.error for p in raw if p.error}
     pages = [
-        Page(p.number, "\n\n".join(p.paragraphs), p.printed, p.has_text, errors.get(p.number, ""))
+        Page(
+            p.number,
+            "\n\n".join(p.paragraphs),
+            p.printed,
+            p.has_text,
+            errors.get(p.number, ""),
+            ocr_confidence=confidence.get(p.number),
+        )
         for p in pdf_pages_text(raw)
     ]
     if not any(page.text for page in pages):
@@ -72,9 +94,29 @@ def _load_pdf(path: Path) -> list[Page]:
     return pages
 
 
-def _no_text_reason(raw: list[RawPage]) -> str:
-    """Why a PDF without any text is refused: its pages could not be read, or it is a scan."""
+def _read_scans(
+    path: Path, raw: list[RawPage], scanned: list[int], ocr: OcrOptions
+) -> tuple[list[RawPage], dict[int, float | None]]:
+    """The pages with the scanned ones read by OCR and laid out (in the columns the scanned
+    pages share), and each scanned page's mean recognition score (None: nothing read)."""
+    read = recognise_pages(path, scanned, ocr)
+    laid = {page.number: page for page in lay_out([page_lines(p) for p in read if not p.error])}
+    failed = {p.number: p.error for p in read if p.error}
+    pages = [
+        laid.get(p.number) or (replace(p, error=failed[p.number]) if p.number in failed else p)
+        for p in raw
+    ]
+    return pages, {p.number: p.confidence for p in read}
+
+
+def _no_text_reason(raw: list[RawPage], scanned: int = 0) -> str:
+    """Why a PDF without any text is refused: its pages could not be read, it is a scan and
+    OCR is off, or OCR read nothing on its ``scanned`` pages."""
     failed = [p for p in raw if p.error]
+    if scanned:
+        why = f" (page {failed[0].number}: {failed[0].error})" if failed else ""
+        pages = f"{scanned} scanned page" + ("s" if scanned > 1 else "")
+        return f"no text layer, and OCR read no text on its {pages}{why}"
     if not failed:
         return "no text layer: scanned? OCR needed"
     first = f"page {failed[0].number}: {failed[0].error}"

@@ -17,8 +17,9 @@ import shutil
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from whoosh import index as whoosh_index
 
@@ -34,30 +35,60 @@ from indexer.index.sources import SourceFile, id_path, iter_source_files, load_r
 from indexer.lock import WriterLock
 from indexer.metadata.corrections import load_corrections
 from indexer.records import Record
-from indexer.workers import WorkerFailure, cpu_count, run_isolated
+from indexer.workers import WorkerFailure, cpu_count, extend_deadline, run_isolated
+
+if TYPE_CHECKING:
+    from indexer.extract.ocr import OcrOptions
 
 # Below this many documents a rebuild is written by one process: each writer process loads the
 # segmenter's dictionary and writes its own segment, which costs more than it saves.
 PARALLEL_MIN_DOCS = 200
 Loaded = tuple[list[Record], list[str]]  # a file's records, and its warnings
+# A file's time limit grows by this much for each page it reads by OCR: a page takes 3 to 8 s on
+# an idle core and several times that on a busy machine; the limit only stops runaway files.
+OCR_SECONDS_PER_PAGE = 60
 
 
-def _load_one(src: SourceFile) -> Loaded | str:
+def _load_one(src: SourceFile, ocr: OcrOptions | None = None) -> Loaded | str:
     """Worker: a file's records and warnings, or the one-line reason it failed."""
     warnings: list[str] = []
     try:
-        records = load_records(src.path, src.key, src.visibility, src.id_path, warnings=warnings)
+        records = load_records(
+            src.path, src.key, src.visibility, src.id_path, warnings=warnings, ocr=ocr
+        )
     except ExtractionError as exc:
         return exc.reason
     return records, warnings
 
 
+def ocr_options(config: Config, jobs: int, files: int) -> OcrOptions:
+    """How the workers read scanned pages: as configured, cached beside the index, with the
+    cores shared among the workers, and more time for a file per page to recognise."""
+    from indexer.extract.ocr import OcrOptions
+    from indexer.extract.ocrcache import cache_dir
+
+    return OcrOptions(
+        enabled=config.index.ocr != "off",
+        cache=cache_dir(config.index.path),
+        threads=max(1, cpu_count() // max(1, min(jobs, files))),
+        on_plan=_more_time,
+    )
+
+
+def _more_time(pages: int) -> None:
+    extend_deadline(pages * OCR_SECONDS_PER_PAGE)
+
+
 def _iter_loaded(
-    todo: list[SourceFile], jobs: int, limits: IndexConfig
+    todo: list[SourceFile], jobs: int, limits: IndexConfig, ocr: OcrOptions
 ) -> Iterator[tuple[SourceFile, Loaded | str]]:
     """Each file's records and warnings or failure reason, each in a bounded child process."""
     results = run_isolated(
-        _load_one, todo, jobs=jobs, timeout=limits.file_timeout, memory_mb=limits.file_memory_mb
+        partial(_load_one, ocr=ocr),
+        todo,
+        jobs=jobs,
+        timeout=limits.file_timeout,
+        memory_mb=limits.file_memory_mb,
     )
     for src, result in results:
         yield src, result.reason if isinstance(result, WorkerFailure) else result
@@ -199,7 +230,9 @@ class _Run:
         loaded = []
         sizes = {s.key: s.path.stat().st_size for s in todo}
         self.progress(Progress("read", 0, len(todo), 0, 0))
-        for n, (src, result) in enumerate(_iter_loaded(todo, self.jobs, self.config.index), 1):
+        ocr = ocr_options(self.config, self.jobs, len(todo))
+        loading = _iter_loaded(todo, self.jobs, self.config.index, ocr)
+        for n, (src, result) in enumerate(loading, 1):
             done_bytes += sizes[src.key]
             status: Status = "changed" if src.key in known else "added"
             if isinstance(result, str):

@@ -15,11 +15,15 @@ import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from indexer.errors import ExtractionError
 from indexer.index.jsonl import load_jsonl
 from indexer.names import display_name
 from indexer.records import LIST_FIELDS, TEXT_FIELDS, VISIBILITIES, Record, assign_ids
+
+if TYPE_CHECKING:
+    from indexer.extract.ocr import OcrOptions
 
 SUFFIXES = (".pdf", ".txt", ".jsonl")
 # Longest text indexed for one record; see bound_records. Real titles are under 200 characters.
@@ -198,6 +202,7 @@ def load_records(
     id_path: str = "",
     *,
     warnings: list[str] | None = None,
+    ocr: OcrOptions | None = None,
 ) -> list[Record]:
     """Records of one source file, with stable ids, ``source`` and ``visibility`` set.
 
@@ -207,7 +212,8 @@ def load_records(
     Raises :class:`ExtractionError` with a one-line reason when the file cannot be read. What
     was read but not as written (bad JSONL lines skipped, unreadable PDF pages, a body cut to
     :data:`MAX_BODY_CHARS`) is appended to ``warnings``, one line each; without that list a bad
-    JSONL line fails the file.
+    JSONL line fails the file. ``ocr`` says how PDF pages without a text layer are read (see
+    :func:`indexer.extract.pages.load_pages`).
     """
     if visibility not in VISIBILITIES:
         raise ValueError(f"visibility must be one of {VISIBILITIES}")
@@ -220,7 +226,7 @@ def load_records(
             from indexer.extract.pages import load_pages, page_warnings
             from indexer.metadata.assemble import build_records
 
-            pages = load_pages(path)
+            pages = load_pages(path, ocr)
             notes = page_warnings(pages)
             records = build_records(pages, key)
         else:

@@ -56,6 +56,8 @@ _META_FIELDS = (
     "contact",
     "corrected",
     "review",
+    "ocr",
+    "ocr_confidence",
 )
 
 

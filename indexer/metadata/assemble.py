@@ -128,9 +128,7 @@ def _record(block: Block, pages: Sequence[PageLike], gazette: Gazette, source: s
     if not title:
         rec.title = title = _stand_in_title(block)
         rec.review.append("no title found: its first line stands in")
-    rec.doc_number = doc_number(
-        body_lines, block, title_number, rec.review, rec.doc_number_aliases
-    )
+    rec.doc_number = doc_number(body_lines, block, title_number, rec.review, rec.doc_number_aliases)
     rec.doc_type = doc_type(title) or (doc_type(block.entry.title) if block.entry else "")
     note = note_under_title(block.lines[block.title_span :])
     year = gazette.year or _year_hint(body_lines)
@@ -149,7 +147,21 @@ def _record(block: Block, pages: Sequence[PageLike], gazette: Gazette, source: s
         rec.review += [differs] if differs else []
     rec.contact = contact(body_lines)
     _fill_body(rec, body_lines)
+    _mark_ocr(rec, [*block.head, *block.lines], pages)
     return rec
+
+
+def _mark_ocr(rec: Record, lines: Sequence[Line], pages: Sequence[PageLike]) -> None:
+    """A record read from OCR'd pages says so, with the mean recognition score of its pages
+    (a page of an :class:`~indexer.extract.page.Page` carries it; other pages have none)."""
+    scores = [
+        score
+        for index in sorted({line.page for line in lines})
+        if (score := getattr(pages[index], "ocr_confidence", None)) is not None
+    ]
+    if scores:
+        rec.ocr = True
+        rec.ocr_confidence = round(sum(scores) / len(scores), 4)
 
 
 def _issuers(rec: Record, body: Sequence[Line], block: Block, noted: list[str]) -> list[str]:
