@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: run test lint typecheck pytest index serve bench browser-deps zoo-deps clean
+.PHONY: run test lint typecheck pytest index serve bench browser-deps zoo-deps clean opensearch opensearch-stop
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -71,6 +71,13 @@ test: lint typecheck pytest
 ## make bench: the quick versions of the benchmarks in bench/
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/run_all.py --quick
+
+## make opensearch: one local OpenSearch node on 127.0.0.1:9200, data in data/opensearch (reused if running)
+opensearch: $(VENV)/.installed
+	$(BIN)/python -m indexer.index.opensearch.node start --base data/opensearch
+
+opensearch-stop: $(VENV)/.installed
+	$(BIN)/python -m indexer.index.opensearch.node stop --base data/opensearch
 
 clean:
 	rm -rf $(VENV) data/index data/.index.gens data/.index.lock .pytest_cache .mypy_cache .ruff_cache

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from indexer.cli import WholeNumber, cli, common_options, guarded, state
+from indexer.cli import WholeNumber, cli, common_options, guarded, state, whoosh_only
 from indexer.errors import QueryError
 
 _CLI_NAMES = {
@@ -29,6 +29,10 @@ def _services(staff: bool) -> tuple[Any, Any]:
     from searchapp.engine import Engine
     from searchapp.search import Searcher
 
+    if state().config.backend.kind == "opensearch":
+        from searchapp.opensearch_search import OpenSearchSearcher
+
+        return OpenSearchSearcher(state().config, staff=staff), None
     engine = Engine(state().config)
     return Searcher(engine, staff=staff), Documents(engine, staff=staff)
 
@@ -139,6 +143,7 @@ def _print_result(result: Any) -> None:
 @guarded
 def show_command(key: str, as_json: bool, staff: bool) -> None:
     """Print one document with its metadata and links."""
+    whoosh_only("gazette show")
     _, documents = _services(staff)
     view = documents.view(key)
     if as_json:
@@ -184,6 +189,7 @@ def serve_command(
     from searchapp import create_app
     from searchapp.serving import serve
 
+    whoosh_only("gazette serve")
     config = state().config
     if workers > 1 and not config.web.secret_key:
         # Every worker must sign staff sessions with the same key, or a login made in one

@@ -74,6 +74,26 @@ class Hit:
         data.pop("title_html")
         return data
 
+    @classmethod
+    def of(cls, rec: Record, score: float | None, parsed: Any) -> Hit:
+        """The hit for a record, its body and title highlighted for the parsed query."""
+        from searchapp.snippets import make_snippet
+
+        return cls(
+            id=rec.id,
+            title=rec.title,
+            doc_number=rec.doc_number,
+            issuer=rec.issuer,
+            doc_type=rec.doc_type,
+            date=rec.date,
+            gazette=rec.gazette,
+            page=rec.page,
+            score=score,
+            visibility=rec.visibility,
+            snippet=make_snippet(rec.body, parsed),
+            title_html=make_snippet(rec.title, parsed, fragments=1, size=max(len(rec.title), 1)),
+        )
+
 
 @dataclass
 class ZeroHint:
@@ -359,24 +379,7 @@ class Searcher:
         return [(n, score[n]) for n in best]
 
     def _hit(self, searcher: Any, docnum: int, score: float | None, parsed: Any) -> Hit:
-        from searchapp.snippets import make_snippet
-
-        stored = searcher.stored_fields(docnum)
-        rec = doc_to_record(stored)
-        return Hit(
-            id=rec.id,
-            title=rec.title,
-            doc_number=rec.doc_number,
-            issuer=rec.issuer,
-            doc_type=rec.doc_type,
-            date=rec.date,
-            gazette=rec.gazette,
-            page=rec.page,
-            score=score,
-            visibility=rec.visibility,
-            snippet=make_snippet(rec.body, parsed),
-            title_html=make_snippet(rec.title, parsed, fragments=1, size=max(len(rec.title), 1)),
-        )
+        return Hit.of(doc_to_record(searcher.stored_fields(docnum)), score, parsed)
 
     def _zero_hint(
         self,

@@ -277,3 +277,16 @@ def test_make_run_rebuilds_only_on_exit_3(
     )
     assert log.read_text(encoding="utf-8").splitlines() == calls, out.stderr
     assert (out.returncode == 0) == (code == 0), out.stderr
+
+
+@pytest.mark.parametrize(
+    "args", [("stats",), ("show", "x"), ("correct", "x", "title=y"), ("serve", "--port", "1")]
+)
+def test_commands_the_opensearch_backend_does_not_serve_yet_say_so(
+    tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    write_config(tmp_path, [])
+    result = run_cli(*args, "--backend", "opensearch", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().endswith("`gazette search`)")
+    assert "whoosh backend only" in result.stderr and "Traceback" not in result.stderr

@@ -1,0 +1,136 @@
+"""A small JSON-over-HTTP client for OpenSearch, on :mod:`http.client` alone.
+
+The backend needs a handful of calls (index admin, ``_bulk`` NDJSON, ``_search``, ``_aliases``),
+all plain JSON over HTTP: a client library would add a dependency and a second idea of retries
+and errors for no gain. Credentials come only from the environment
+(``GAZETTE_OPENSEARCH_USER``/``GAZETTE_OPENSEARCH_PASSWORD``), never from a config file.
+"""
+
+from __future__ import annotations
+
+import base64
+import http.client
+import json
+import os
+import time
+import urllib.parse
+from collections.abc import Iterable
+from typing import Any
+
+from indexer.errors import StoreError
+
+ENV_USER = "GAZETTE_OPENSEARCH_USER"
+ENV_PASSWORD = "GAZETTE_OPENSEARCH_PASSWORD"
+# 429 (queue full) and 503 (shard not ready) are worth another try after a pause; the rest is final.
+RETRY_STATUSES = frozenset({429, 503})
+RETRY_DELAYS = (0.2, 0.5, 1.0, 2.0, 4.0, 8.0)
+
+
+class OpenSearchError(StoreError):
+    """OpenSearch answered with an error, refused a document, or could not be reached."""
+
+    def __init__(self, message: str, status: int = 0) -> None:
+        self.status = status
+        super().__init__(message)
+
+
+def _reason(status: int, body: Any) -> str:
+    """One line from an error body: OpenSearch's ``error.reason`` when it gives one.
+
+    >>> _reason(404, {"error": {"type": "index_not_found_exception", "reason": "no such index"}})
+    'HTTP 404: index_not_found_exception: no such index'
+    """
+    error = body.get("error") if isinstance(body, dict) else None
+    if isinstance(error, dict):
+        return f"HTTP {status}: {error.get('type', '')}: {error.get('reason', '')}"
+    return f"HTTP {status}: {str(error or body)[:200]}"
+
+
+class Client:
+    """One OpenSearch endpoint; a new connection per request keeps it safe across threads."""
+
+    def __init__(self, url: str, timeout: float = 60.0) -> None:
+        parts = urllib.parse.urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise OpenSearchError(f"backend.url: not an http(s) URL: {url!r}")
+        self.url = url.rstrip("/")
+        self.https = parts.scheme == "https"
+        self.host = parts.hostname
+        self.port = parts.port or (443 if self.https else 80)
+        self.prefix = parts.path.rstrip("/")
+        self.timeout = timeout
+        self.headers = {"Content-Type": "application/json"}
+        user, password = os.environ.get(ENV_USER), os.environ.get(ENV_PASSWORD)
+        if user:
+            token = base64.b64encode(f"{user}:{password or ''}".encode()).decode()
+            self.headers["Authorization"] = f"Basic {token}"
+
+    def _connection(self) -> http.client.HTTPConnection:
+        cls = http.client.HTTPSConnection if self.https else http.client.HTTPConnection
+        return cls(self.host, self.port, timeout=self.timeout)
+
+    def send(
+        self, method: str, path: str, body: bytes | None = None, ndjson: bool = False
+    ) -> tuple[int, Any]:
+        """One request; ``(status, parsed JSON body)``. Unreachable → :class:`OpenSearchError`."""
+        headers = dict(self.headers)
+        if ndjson:
+            headers["Content-Type"] = "application/x-ndjson"
+        conn = self._connection()
+        try:
+            conn.request(method, self.prefix + path, body=body, headers=headers)
+            response = conn.getresponse()
+            raw = response.read()
+        except OSError as exc:
+            raise OpenSearchError(f"{self.url}: cannot reach OpenSearch: {exc}") from None
+        finally:
+            conn.close()
+        try:
+            data = json.loads(raw) if raw else None
+        except ValueError:
+            data = raw.decode("utf-8", "replace")
+        return response.status, data
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        ok: Iterable[int] = (),
+        retry: bool = True,
+    ) -> Any:
+        """A JSON request, retried on 429/503 with back-off; other errors raise, except the
+        statuses in ``ok`` (e.g. 404 when asking whether something exists)."""
+        payload = None if body is None else json.dumps(body, ensure_ascii=False).encode()
+        return self._checked(method, path, payload, False, set(ok), retry)
+
+    def bulk(self, lines: list[dict[str, Any]], refresh: bool = False) -> Any:
+        """A ``_bulk`` request of action/document lines (retried whole on 429/503)."""
+        payload = "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines)
+        path = "/_bulk?refresh=true" if refresh else "/_bulk"
+        return self._checked("POST", path, payload.encode(), True, set(), True)
+
+    def _checked(
+        self, method: str, path: str, payload: bytes | None, ndjson: bool, ok: set[int], retry: bool
+    ) -> Any:
+        delays = iter(RETRY_DELAYS if retry else ())
+        while True:
+            status, data = self.send(method, path, payload, ndjson)
+            if status < 300 or status in ok:
+                return data
+            delay = next(delays, None) if status in RETRY_STATUSES else None
+            if delay is None:
+                raise OpenSearchError(f"{method} {path}: {_reason(status, data)}", status)
+            time.sleep(delay)
+
+    def healthy(self, timeout: str = "1s") -> str | None:
+        """The cluster's health colour, or None when it does not answer."""
+        try:
+            status, data = self.send("GET", f"/_cluster/health?timeout={timeout}")
+        except OpenSearchError:
+            return None
+        if (status >= 300 and status != 408) or not isinstance(data, dict):
+            return None
+        colour = data.get("status")
+        return colour if isinstance(colour, str) else None

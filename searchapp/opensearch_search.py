@@ -1,0 +1,174 @@
+"""Search over the OpenSearch backend: the same :class:`SearchRequest` in, the same
+:class:`SearchResult` out as :class:`searchapp.search.Searcher` over Whoosh.
+
+One ``_search`` call per page: the query (ours, translated by :mod:`searchapp.opensearch_query`)
+with the visibility filter in ``query``, the request's filters in ``post_filter`` so that each
+facet's aggregation can leave out its own filter (disjunctive facets: choosing one 发文机关 does
+not collapse the counts of the others), and the year histogram over every filter. Snippets are
+made by our own snippet code from the record kept in ``_source``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from indexer.config import Config
+from indexer.index import store
+from indexer.index.opensearch.writer import OpenSearchIndex
+from indexer.records import Record
+from searchapp.opensearch_query import filters, translate, visibility_filter
+from searchapp.request import FACETS, SearchRequest
+from searchapp.search import MAX_FACET_SHOWN, FacetValue, Hit, SearchResult, ZeroHint
+
+ALL_VALUES = 10_000  # facet values asked for; counted exactly, cut to MAX_FACET_SHOWN here
+
+
+def _terms(field: str, where: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "filter": {"bool": {"filter": where}},
+        "aggs": {"v": {"terms": {"field": field, "size": ALL_VALUES}}},
+    }
+
+
+def _counts(agg: dict[str, Any]) -> dict[str, int]:
+    return {b["key"]: b["doc_count"] for b in agg["v"]["buckets"] if b["key"]}
+
+
+def facet_values(facet: str, counts: dict[str, int], chosen: tuple[str, ...]) -> list[FacetValue]:
+    """Shown values in the Whoosh searcher's order: years newest first, others by count."""
+    ordered = (
+        sorted(counts.items(), key=lambda kv: kv[0], reverse=True)
+        if facet == "year"
+        else sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    )
+    shown = [FacetValue(v, c, v in chosen) for v, c in ordered[:MAX_FACET_SHOWN]]
+    shown += [
+        FacetValue(v, counts.get(v, 0), True) for v in chosen if v not in {s.value for s in shown}
+    ]
+    return shown
+
+
+class OpenSearchSearcher:
+    """The search library over the OpenSearch alias of ``[backend]``; ``staff`` decides what
+    is visible."""
+
+    def __init__(self, config: Config, staff: bool = False) -> None:
+        self.target = OpenSearchIndex(config.backend)
+        self.staff = staff
+        self._schemas: dict[str, Any] = {}
+
+    def _schema(self) -> Any:
+        """The Whoosh schema our query parser analyses with: the user words the live index was
+        built with, so a query is segmented as the documents were."""
+        concrete = self.target.live()
+        if concrete is None:
+            from indexer.errors import IndexMissingError
+
+            raise IndexMissingError(
+                f"no OpenSearch index {self.target.alias!r}: run `gazette index`"
+            )
+        if concrete not in self._schemas:
+            words = tuple(self.target.meta(concrete).get("words", ()))
+            self._schemas = {concrete: store.make_schema(words)}
+        return self._schemas[concrete]
+
+    def _parse(self, request: SearchRequest, mode: str | None = None) -> Any:
+        from searchapp.querybuild import parse_query
+
+        schema = self._schema()
+        return parse_query(request.q, mode=mode or request.mode, scope=request.scope, schema=schema)
+
+    def _query(self, parsed: Any) -> dict[str, Any]:
+        """The parsed query with the visibility filter."""
+        match = {"match_all": {}} if parsed.query is None else translate(parsed.query)
+        return {"bool": {"must": [match], "filter": visibility_filter(self.staff)}}
+
+    def _sort(self, parsed: Any, request: SearchRequest) -> list[Any]:
+        if parsed.query is None or request.sort == "date":
+            return [{"date": {"order": "desc", "missing": "_last"}}, {"id": "desc"}]
+        return ["_score", {"id": "asc"}]
+
+    def _count(self, query: dict[str, Any], where: list[dict[str, Any]]) -> int:
+        body = {"query": {"bool": {"must": [query], "filter": where}}}
+        found: int = self.target.client.call("POST", f"/{self.target.alias}/_count", body)["count"]
+        return found
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        """Run a request: the page of hits, exact total, facets, year histogram, zero hints."""
+        parsed = self._parse(request)
+        query = self._query(parsed)
+        aggs = {f: _terms(f, filters(request, skip=f)) for f in FACETS}
+        aggs["histogram"] = _terms("year", filters(request))
+        body = {
+            "query": query,
+            "post_filter": {"bool": {"filter": filters(request)}},
+            "aggs": aggs,
+            "sort": self._sort(parsed, request),
+            "from": (request.page - 1) * request.page_size,
+            "size": request.page_size,
+            "track_total_hits": True,
+        }
+        found = self.target.client.call("POST", f"/{self.target.alias}/_search", body)
+        total = found["hits"]["total"]["value"]
+        ranked = parsed.query is not None and request.sort != "date"
+        hits = [self._hit(h, parsed, ranked) for h in found["hits"]["hits"]]
+        facets = {
+            f: facet_values(f, _counts(found["aggregations"][f]), request.selected(f))
+            for f in FACETS
+        }
+        histogram = sorted(_counts(found["aggregations"]["histogram"]).items())
+        warnings = [*request.warnings, *parsed.warnings]
+        start = (request.page - 1) * request.page_size
+        if request.page > 1 and start >= total and total:
+            warnings.append(
+                f"第 {request.page} 页超出结果范围（共 {-(-total // request.page_size)} 页）"
+            )
+        result = SearchResult(request, total, hits, facets, histogram, warnings)
+        if not total:
+            result.zero = self._zero_hint(request, parsed, query)
+        return result
+
+    def _hit(self, hit: dict[str, Any], parsed: Any, ranked: bool) -> Hit:
+        rec = Record.from_dict(hit["_source"]["record"])
+        score = round(hit["_score"], 4) if ranked and hit.get("_score") is not None else None
+        return Hit.of(rec, score, parsed)
+
+    def _zero_hint(self, request: SearchRequest, parsed: Any, query: dict[str, Any]) -> ZeroHint:
+        visible = visibility_filter(self.staff)
+        hint = ZeroHint()
+        for term, term_query in parsed.term_queries:
+            hint.terms.append((term, self._count(translate(term_query), visible)))
+        for facet in FACETS:
+            for value in request.selected(facet):
+                without = request.with_changes(
+                    **{facet: tuple(v for v in request.selected(facet) if v != value)}
+                )
+                hint.filters.append((facet, value, self._count(query, filters(without))))
+        if request.date_from or request.date_to:
+            undated = request.with_changes(date_from="", date_to="")
+            span = f"{request.date_from}~{request.date_to}"
+            hint.filters.append(("date", span, self._count(query, filters(undated))))
+        if request.q:
+            other = "exact" if request.mode == "words" else "words"
+            other_query = self._query(self._parse(request, mode=other))
+            hint.other_mode = other
+            hint.other_mode_total = self._count(other_query, filters(request))
+        return hint
+
+    def iter_all(self, request: SearchRequest) -> Iterator[Record]:
+        """Every matching record in result order (for exports), a page at a time with
+        ``search_after`` (a point in time keeping the pages consistent is not done yet)."""
+        parsed = self._parse(request)
+        body: dict[str, Any] = {
+            "query": {"bool": {"must": [self._query(parsed)], "filter": filters(request)}},
+            "sort": self._sort(parsed, request),
+            "size": 500,
+        }
+        while True:
+            found = self.target.client.call("POST", f"/{self.target.alias}/_search", body)
+            hits = found["hits"]["hits"]
+            yield from (Record.from_dict(h["_source"]["record"]) for h in hits)
+            if len(hits) < body["size"]:
+                return
+            body["search_after"] = hits[-1]["sort"]
