@@ -17,7 +17,7 @@ import pstats
 from typing import Any
 
 from index_bench import corpus, load
-from query_bench import hard_queries, ours_project, queries, warm_up_queries
+from query_bench import ours_project, query_set, warm_up_queries
 
 # Phase → (file suffix, function name) of the function whose cumulative time is that phase's.
 PHASES = {
@@ -60,13 +60,7 @@ def main() -> None:
     args = ap.parse_args()
     source = corpus(args)
     records = load(source)
-    qs = list(
-        dict.fromkeys(
-            queries(records, args.fragments)
-            if args.mix == "standard"
-            else hard_queries(records, args.fragments)
-        )
-    )
+    qs = query_set(records, args.mix, args.fragments)
     warm = warm_up_queries(records, qs)
     del records
 

@@ -84,6 +84,12 @@ def hard_queries(records: list[dict[str, Any]], count: int, seed: int = 11) -> l
     return list(dict.fromkeys(out))
 
 
+def query_set(records: list[dict[str, Any]], mix: str, fragments: int) -> list[str]:
+    """The timed queries of ``--mix``, each once: the standard set or the hard mix."""
+    found = queries(records, fragments) if mix == "standard" else hard_queries(records, fragments)
+    return list(dict.fromkeys(found))
+
+
 def warm_up_queries(records: list[dict[str, Any]], timed: list[str]) -> list[str]:
     """20 title fragments that are not among the timed queries: they open the indexes, load the
     dictionaries and fill the caches both sides have, without answering a timed query."""
@@ -193,13 +199,7 @@ def main() -> None:
     args = ap.parse_args()
     source = corpus(args)
     records = load(source)
-    qs = list(
-        dict.fromkeys(
-            queries(records, args.fragments)
-            if args.mix == "standard"
-            else hard_queries(records, args.fragments)
-        )
-    )
+    qs = query_set(records, args.mix, args.fragments)
     warm = warm_up_queries(records, qs)
     step = max(1, len(qs) // max(1, args.sample))
     sample = qs[::step]

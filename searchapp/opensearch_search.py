@@ -19,9 +19,10 @@ from indexer.index.opensearch.writer import OpenSearchIndex
 from indexer.records import Record
 from searchapp.opensearch_query import filters, translate, visibility_filter
 from searchapp.request import FACETS, SearchRequest
-from searchapp.search import MAX_FACET_SHOWN, FacetValue, Hit, SearchResult, ZeroHint
+from searchapp.search import Hit, SearchResult, ZeroHint, facet_values
 
-ALL_VALUES = 10_000  # facet values asked for; counted exactly, cut to MAX_FACET_SHOWN here
+# Facet values asked for: counted exactly, then cut to the shown few by facet_values.
+ALL_VALUES = 10_000
 
 
 def _terms(field: str, where: list[dict[str, Any]]) -> dict[str, Any]:
@@ -33,20 +34,6 @@ def _terms(field: str, where: list[dict[str, Any]]) -> dict[str, Any]:
 
 def _counts(agg: dict[str, Any]) -> dict[str, int]:
     return {b["key"]: b["doc_count"] for b in agg["v"]["buckets"] if b["key"]}
-
-
-def facet_values(facet: str, counts: dict[str, int], chosen: tuple[str, ...]) -> list[FacetValue]:
-    """Shown values in the Whoosh searcher's order: years newest first, others by count."""
-    ordered = (
-        sorted(counts.items(), key=lambda kv: kv[0], reverse=True)
-        if facet == "year"
-        else sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-    )
-    shown = [FacetValue(v, c, v in chosen) for v, c in ordered[:MAX_FACET_SHOWN]]
-    shown += [
-        FacetValue(v, counts.get(v, 0), True) for v in chosen if v not in {s.value for s in shown}
-    ]
-    return shown
 
 
 class OpenSearchSearcher:

@@ -13,7 +13,7 @@ import heapq
 import threading
 import time
 from collections import Counter, OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -185,6 +185,24 @@ def _facet_filter(
     return {n for n in docs if values[n] in wanted}
 
 
+def facet_values(
+    facet: str, counts: Mapping[str, int], chosen: tuple[str, ...]
+) -> list[FacetValue]:
+    """The values a facet shows: years newest first, the others by count, at most
+    :data:`MAX_FACET_SHOWN`; a selected value always shows, with its count, even when it fell
+    out of the top list."""
+    ordered = (
+        sorted(counts.items(), key=lambda kv: kv[0], reverse=True)
+        if facet == "year"
+        else sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    )
+    shown = [FacetValue(v, c, v in chosen) for v, c in ordered[:MAX_FACET_SHOWN]]
+    shown += [
+        FacetValue(v, counts.get(v, 0), True) for v in chosen if v not in {s.value for s in shown}
+    ]
+    return shown
+
+
 @dataclass(frozen=True)
 class Evaluation:
     """A query run once over the index: every visible match with its score (BM25F times the
@@ -343,20 +361,7 @@ class Searcher:
         values = _column(columns, facet)
         counts = Counter(map(values.__getitem__, docs))
         counts.pop("", None)
-        chosen = request.selected(facet)
-        ordered = (
-            sorted(counts.items(), key=lambda kv: kv[0], reverse=True)
-            if facet == "year"
-            else sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-        )
-        shown = [FacetValue(v, c, v in chosen) for v, c in ordered[:MAX_FACET_SHOWN]]
-        # A selected value always shows, with its count, even when it fell out of the top list.
-        shown += [
-            FacetValue(v, counts.get(v, 0), True)
-            for v in chosen
-            if v not in {s.value for s in shown}
-        ]
-        return shown
+        return facet_values(facet, counts, request.selected(facet))
 
     def _ranked(
         self,
