@@ -15,6 +15,7 @@ from typing import Any
 
 from indexer.config import Config
 from indexer.index import store
+from indexer.index.opensearch.client import OpenSearchError
 from indexer.index.opensearch.writer import OpenSearchIndex
 from indexer.records import Record
 from searchapp.opensearch_query import filters, translate, visibility_filter
@@ -30,6 +31,29 @@ def _terms(field: str, where: list[dict[str, Any]]) -> dict[str, Any]:
         "filter": {"bool": {"filter": where}},
         "aggs": {"v": {"terms": {"field": field, "size": ALL_VALUES}}},
     }
+
+
+def complete(found: dict[str, Any]) -> dict[str, Any]:
+    """``found``, an answer of ``_search``, when every shard answered in time; else an error.
+
+    OpenSearch answers from the shards it reached, with ``_shards.failed`` saying how many it
+    did not (a member lost with no copy elsewhere yet): its totals and facets would then be
+    short, and nothing on the page would say so.
+
+    >>> complete({"_shards": {"total": 3, "failed": 0}, "timed_out": False})["timed_out"]
+    False
+    >>> complete({"_shards": {"total": 3, "failed": 1}, "timed_out": False})
+    Traceback (most recent call last):
+    indexer.index.opensearch.client.OpenSearchError: OpenSearch answered from 2 of 3 shards; try again shortly
+    """  # noqa: E501
+    shards = found.get("_shards") or {}
+    failed = int(shards.get("failed") or 0)
+    if failed or found.get("timed_out"):
+        total = int(shards.get("total") or 0)
+        raise OpenSearchError(
+            f"OpenSearch answered from {total - failed} of {total} shards; try again shortly"
+        )
+    return found
 
 
 def _counts(agg: dict[str, Any]) -> dict[str, int]:
@@ -96,7 +120,7 @@ class OpenSearchSearcher:
             "size": request.page_size,
             "track_total_hits": True,
         }
-        found = self.target.client.call("POST", f"/{self.target.alias}/_search", body)
+        found = complete(self.target.client.call("POST", f"/{self.target.alias}/_search", body))
         total = found["hits"]["total"]["value"]
         ranked = parsed.query is not None and request.sort != "date"
         hits = [self._hit(h, parsed, ranked) for h in found["hits"]["hits"]]
@@ -144,18 +168,27 @@ class OpenSearchSearcher:
         return hint
 
     def iter_all(self, request: SearchRequest) -> Iterator[Record]:
-        """Every matching record in result order (for exports), a page at a time with
-        ``search_after`` (a point in time keeping the pages consistent is not done yet)."""
+        """Every matching record in result order (for exports), a page at a time: a point in
+        time keeps the pages of one export on one state of the index (a rebuild swapping the
+        alias meanwhile changes nothing of it), ``search_after`` walks it without deep paging."""
         parsed = self._parse(request)
+        client = self.target.client
+        pit = client.call("POST", f"/{self.target.alias}/_search/point_in_time?keep_alive=2m")
+        pit_id = pit["pit_id"]
         body: dict[str, Any] = {
             "query": {"bool": {"must": [self._query(parsed)], "filter": filters(request)}},
             "sort": self._sort(parsed, request),
             "size": 500,
+            "pit": {"id": pit_id, "keep_alive": "2m"},
         }
-        while True:
-            found = self.target.client.call("POST", f"/{self.target.alias}/_search", body)
-            hits = found["hits"]["hits"]
-            yield from (Record.from_dict(h["_source"]["record"]) for h in hits)
-            if len(hits) < body["size"]:
-                return
-            body["search_after"] = hits[-1]["sort"]
+        try:
+            while True:
+                found = complete(client.call("POST", "/_search", body))
+                hits = found["hits"]["hits"]
+                yield from (Record.from_dict(h["_source"]["record"]) for h in hits)
+                if len(hits) < body["size"]:
+                    return
+                body["search_after"] = hits[-1]["sort"]
+                body["pit"]["id"] = found.get("pit_id", pit_id)
+        finally:
+            client.call("DELETE", "/_search/point_in_time", {"pit_id": [pit_id]}, ok=(404,))

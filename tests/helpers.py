@@ -8,9 +8,12 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from indexer.config import Config
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "corpus"
@@ -209,3 +212,38 @@ def ram_storage() -> Any:
             return super().temp_storage(None)  # None: a random folder name
 
     return PrivateTempRamStorage()
+
+
+def two_source_project(folder: Path) -> Path:
+    """A project folder with a config and two JSONL sources of the sample records (3 + 3)."""
+    records = sample_records()
+    write_jsonl(folder / "src" / "one.jsonl", records[:3])
+    write_jsonl(folder / "src" / "two.jsonl", records[3:])
+    write_config(folder, ["src"])
+    return folder
+
+
+def require_java() -> None:
+    """Skip the test without Java (OpenSearch needs it), except under CI, which has it."""
+    from indexer.index.opensearch.node import java_home
+
+    if java_home() is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Java is missing, and CI must run the OpenSearch tests")
+        pytest.skip("Java is not installed: the OpenSearch tests need a real node")
+
+
+def opensearch_config(url: str, tmp: Path, sources: Path, alias: str, extra: str = "") -> Config:
+    """A project config in ``tmp`` indexing ``sources`` into the OpenSearch alias ``alias`` at
+    ``url`` (with the shipped user dictionary, and no corrections file)."""
+    from dataclasses import replace
+
+    from indexer.config import parse_config
+
+    config = parse_config(
+        f'[sources]\npaths = ["{sources}"]\n[index]\npath = "{tmp / "index"}"\n'
+        f'[analysis]\nuser_dict = "{ROOT / "data" / "dict" / "gazette.dict"}"\n'
+        f'[backend]\nkind = "opensearch"\nurl = "{url}"\nindex = "{alias}"\n' + extra,
+        tmp,
+    )
+    return replace(config, sources=replace(config.sources, corrections=tmp / "none.toml"))

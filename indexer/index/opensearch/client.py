@@ -15,6 +15,7 @@ import os
 import time
 import urllib.parse
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from indexer.errors import StoreError
@@ -46,18 +47,42 @@ def _reason(status: int, body: Any) -> str:
     return f"HTTP {status}: {str(error or body)[:200]}"
 
 
-class Client:
-    """One OpenSearch endpoint; a new connection per request keeps it safe across threads."""
+@dataclass(frozen=True)
+class Endpoint:
+    """One member's address: ``http(s)://host:port/prefix``."""
 
-    def __init__(self, url: str, timeout: float = 60.0) -> None:
-        parts = urllib.parse.urlsplit(url)
+    https: bool
+    host: str
+    port: int
+    prefix: str
+
+    @classmethod
+    def parse(cls, url: str) -> Endpoint:
+        """The endpoint of one URL.
+
+        >>> Endpoint.parse("http://127.0.0.1:9201/os/")
+        Endpoint(https=False, host='127.0.0.1', port=9201, prefix='/os')
+        """
+        parts = urllib.parse.urlsplit(url.strip())
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise OpenSearchError(f"backend.url: not an http(s) URL: {url!r}")
+        https = parts.scheme == "https"
+        return cls(
+            https, parts.hostname, parts.port or (443 if https else 80), parts.path.rstrip("/")
+        )
+
+
+class Client:
+    """The cluster behind ``url``: one endpoint, or several separated by commas, tried in turn
+    when one cannot be reached (a member down must not take the search with it). A new
+    connection per request keeps it safe across threads."""
+
+    def __init__(self, url: str, timeout: float = 60.0) -> None:
         self.url = url.rstrip("/")
-        self.https = parts.scheme == "https"
-        self.host = parts.hostname
-        self.port = parts.port or (443 if self.https else 80)
-        self.prefix = parts.path.rstrip("/")
+        self.endpoints = [Endpoint.parse(part) for part in url.split(",") if part.strip()]
+        if not self.endpoints:
+            raise OpenSearchError(f"backend.url: not an http(s) URL: {url!r}")
+        self._first = 0  # the endpoint that answered last: asked first next time
         self.timeout = timeout
         self.headers = {"Content-Type": "application/json"}
         user, password = os.environ.get(ENV_USER), os.environ.get(ENV_PASSWORD)
@@ -65,31 +90,46 @@ class Client:
             token = base64.b64encode(f"{user}:{password or ''}".encode()).decode()
             self.headers["Authorization"] = f"Basic {token}"
 
-    def _connection(self) -> http.client.HTTPConnection:
-        cls = http.client.HTTPSConnection if self.https else http.client.HTTPConnection
-        return cls(self.host, self.port, timeout=self.timeout)
+    def _connection(self, end: Endpoint) -> http.client.HTTPConnection:
+        cls = http.client.HTTPSConnection if end.https else http.client.HTTPConnection
+        return cls(end.host, end.port, timeout=self.timeout)
 
     def send(
         self, method: str, path: str, body: bytes | None = None, ndjson: bool = False
     ) -> tuple[int, Any]:
-        """One request; ``(status, parsed JSON body)``. Unreachable → :class:`OpenSearchError`."""
+        """One request; ``(status, parsed JSON body)``. No endpoint reachable →
+        :class:`OpenSearchError`.
+
+        A request is sent to the next endpoint only when the connection failed before an answer
+        came: one that reached a member and timed out is not sent twice.
+        """
         headers = dict(self.headers)
         if ndjson:
             headers["Content-Type"] = "application/x-ndjson"
-        conn = self._connection()
-        try:
-            conn.request(method, self.prefix + path, body=body, headers=headers)
-            response = conn.getresponse()
-            raw = response.read()
-        except OSError as exc:
-            raise OpenSearchError(f"{self.url}: cannot reach OpenSearch: {exc}") from None
-        finally:
-            conn.close()
-        try:
-            data = json.loads(raw) if raw else None
-        except ValueError:
-            data = raw.decode("utf-8", "replace")
-        return response.status, data
+        count = len(self.endpoints)
+        failure: OSError | None = None
+        for step in range(count):
+            index = (self._first + step) % count
+            end = self.endpoints[index]
+            conn = self._connection(end)
+            try:
+                conn.request(method, end.prefix + path, body=body, headers=headers)
+                response = conn.getresponse()
+                raw = response.read()
+            except (ConnectionRefusedError, ConnectionResetError) as exc:
+                failure = exc
+                continue
+            except OSError as exc:
+                raise OpenSearchError(f"{self.url}: cannot reach OpenSearch: {exc}") from None
+            finally:
+                conn.close()
+            self._first = index
+            try:
+                data = json.loads(raw) if raw else None
+            except ValueError:
+                data = raw.decode("utf-8", "replace")
+            return response.status, data
+        raise OpenSearchError(f"{self.url}: cannot reach OpenSearch: {failure}")
 
     def call(
         self,

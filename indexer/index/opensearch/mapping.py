@@ -142,9 +142,11 @@ def index_body(shards: int, replicas: int, meta: dict[str, Any]) -> dict[str, An
     }
 
 
-def sources_index_body() -> dict[str, Any]:
-    """The small companion index holding each source file's state (hash, ids, …)."""
+def sources_index_body(replicas: int) -> dict[str, Any]:
+    """The small companion index holding each source file's state (hash, ids, …): one shard,
+    with as many copies as the documents have (losing a node must not lose the states, or the
+    next update could not tell what the index holds)."""
     return {
-        "settings": {"number_of_shards": 1, "number_of_replicas": 0},
+        "settings": {"number_of_shards": 1, "number_of_replicas": replicas},
         "mappings": {"dynamic": False, "properties": {"key": {"type": "keyword"}}},
     }

@@ -100,6 +100,12 @@ class Node:
     base: Path
     port: int = 9200
     heap: str = "512m"
+    # A member of a cluster on loopback: its name and transport port, and every member's (itself
+    # included), so that they find each other and elect a cluster manager. Empty: a single node.
+    name: str = "gazette-1"
+    transport: int = 0
+    members: tuple[tuple[str, int], ...] = ()
+    dist: Path | None = None  # where the distribution is unpacked (shared by a cluster): base
 
     @property
     def url(self) -> str:
@@ -129,32 +135,46 @@ class Node:
             text = text.replace("logs/", f"{self.base / 'logs'}/")
             text = text.replace("HeapDumpPath=data", f"HeapDumpPath={self.base / 'data'}")
             options.write_text(text, encoding="utf-8")
-        transport = free_port()
         (conf / "opensearch.yml").write_text(
             "cluster.name: gazette\n"
-            "node.name: gazette-1\n"
+            f"node.name: {self.name}\n"
             f"path.data: {self.base / 'data'}\n"
             f"path.logs: {self.base / 'logs'}\n"
             "network.host: 127.0.0.1\n"
             f"http.port: {self.port}\n"
-            f"transport.port: {transport}\n"
-            "discovery.type: single-node\n"
+            f"transport.port: {self.transport or free_port()}\n"
             # A nearly full disk must not turn the index read-only under a test run.
             "cluster.routing.allocation.disk.threshold_enabled: false\n"
-            "action.auto_create_index: false\n",
+            "action.auto_create_index: false\n" + self._discovery(),
             encoding="utf-8",
         )
         return conf
+
+    def _discovery(self) -> str:
+        if not self.members:
+            return "discovery.type: single-node\n"
+        seeds = ", ".join(f'"127.0.0.1:{port}"' for _, port in self.members)
+        names = ", ".join(f'"{name}"' for name, _ in self.members)
+        return (
+            f"discovery.seed_hosts: [{seeds}]\ncluster.initial_cluster_manager_nodes: [{names}]\n"
+        )
 
     def start(self, timeout: float = START_TIMEOUT) -> str:
         """Start the node (or reuse the running one) and wait until it is yellow or green."""
         client = Client(self.url, timeout=5.0)
         if self.pid() is not None and client.healthy() in ("yellow", "green"):
             return f"OpenSearch {VERSION} already running at {self.url} (pid {self.pid()})"
+        process = self.launch()
+        self._wait(client, process, timeout)
+        return f"OpenSearch {VERSION} running at {self.url} (pid {process.pid}, data {self.base})"
+
+    def launch(self) -> subprocess.Popen[bytes]:
+        """Start the node's process and return at once (a cluster's members are started
+        together: none of them is healthy before the others have joined)."""
         jdk = java_home()
         if jdk is None:
             raise NodeError("Java is not installed: OpenSearch needs Java 17 or newer")
-        home = install(self.base)
+        home = install(self.dist or self.base)
         env = dict(os.environ, JAVA_HOME=str(jdk), OPENSEARCH_PATH_CONF=str(self._configure(home)))
         env["OPENSEARCH_JAVA_OPTS"] = f"-Xms{self.heap} -Xmx{self.heap}"
         for name in ("logs", "data"):
@@ -174,8 +194,7 @@ class Node:
                 extra_groups=None if user is None else [],
             )
         self.pid_file.write_text(f"{process.pid}\n")
-        self._wait(client, process, timeout)
-        return f"OpenSearch {VERSION} running at {self.url} (pid {process.pid}, data {self.base})"
+        return process
 
     def _unprivileged(self) -> str | None:
         """None when we are not root; else the user the node runs as, given its folders."""
@@ -194,14 +213,18 @@ class Node:
     def _wait(self, client: Client, process: subprocess.Popen[bytes], timeout: float) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if process.poll() is not None:
-                self.pid_file.unlink(missing_ok=True)
-                raise NodeError(f"OpenSearch exited ({process.returncode}): {self._log_tail()}")
+            self.check_running(process)
             if client.healthy() in ("yellow", "green"):
                 return
             time.sleep(0.5)
         self.stop()
         raise NodeError(f"OpenSearch did not become healthy within {timeout:.0f} s")
+
+    def check_running(self, process: subprocess.Popen[bytes]) -> None:
+        """Raise :class:`NodeError` with the log's last error when the process has exited."""
+        if process.poll() is not None:
+            self.pid_file.unlink(missing_ok=True)
+            raise NodeError(f"OpenSearch exited ({process.returncode}): {self._log_tail()}")
 
     def _log_tail(self) -> str:
         log = self.base / "logs" / "console.log"

@@ -132,7 +132,7 @@ class OpenSearchIndex:
         concrete = f"{self.alias}-{time.time_ns()}"
         body = index_body(self.backend.shards, self.backend.replicas, meta)
         self.client.call("PUT", f"/{concrete}", body)
-        self.client.call("PUT", f"/{concrete}-sources", sources_index_body())
+        self.client.call("PUT", f"/{concrete}-sources", sources_index_body(self.backend.replicas))
         return concrete
 
     def drop(self, concrete: str) -> None:
