@@ -211,7 +211,7 @@ def state() -> State:
 
 
 class ProgressBar:
-    """A one-line progress display on a terminal: files, documents, MB/s."""
+    """A one-line progress display on a terminal: files, documents, MB/s, OCR'd pages."""
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
@@ -225,9 +225,10 @@ class ProgressBar:
             elapsed = max(time.monotonic() - self.started, 1e-6)
             rate = p.bytes_done / elapsed / 1e6
             bar = _bar(p.files_done, p.files_total)
+            ocr = f"{p.ocr} · " if p.ocr else ""  # OCR'd pages, so a long scan shows it moves
             line = (
                 f"reading {bar} {p.files_done}/{p.files_total} files · {p.documents} docs · "
-                f"{rate:.2f} MB/s · {p.current}"
+                f"{rate:.2f} MB/s · {ocr}{p.current}"
             )
         elif p.phase == "commit":
             line = f"committing {p.documents} docs (writing the index) …"

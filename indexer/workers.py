@@ -5,7 +5,8 @@ processed in its own child so that one bad file can be killed without losing the
 gets an address-space limit (``RLIMIT_AS``) and the parent kills it after a timeout. At most
 ``jobs`` children run at once. Results come back pickled over a pipe. A child that finds its item
 needs longer (a scanned file, read page by page by OCR) asks for more time over the same pipe
-(:func:`extend_deadline`).
+(:func:`extend_deadline`), and can tell the parent how far it got (:func:`tell_parent`: the
+OCR'd pages, for the progress display).
 
 Ctrl-C reaches the whole process group. Only the parent answers it (one line, see
 :mod:`indexer.cli`): the children ignore SIGINT from the moment they exist (it is blocked while
@@ -32,7 +33,8 @@ T = TypeVar("T")
 R = TypeVar("R")
 _WAIT_TICK = 0.5  # seconds between on_wait calls
 _WAIT_MAX = 3600.0  # longest single wait when children have no deadline
-# In a child: the pipe to the parent, over which extend_deadline asks for more time.
+# In a child: the pipe to the parent, over which extend_deadline asks for more time and
+# tell_parent reports progress.
 _to_parent: Connection | None = None
 
 
@@ -81,6 +83,14 @@ def extend_deadline(seconds: float) -> None:
         _to_parent.send_bytes(pickle.dumps(("extend", float(seconds))))
 
 
+def tell_parent(message: Any) -> None:
+    """From inside a child: hand ``message`` (anything picklable) to the parent's
+    ``on_message`` while the item is still being processed. Does nothing outside a child of
+    :func:`run_isolated`."""
+    if _to_parent is not None:
+        _to_parent.send_bytes(pickle.dumps(("message", message)))
+
+
 def run_isolated(
     func: Callable[[T], R],
     items: Iterable[T],
@@ -89,12 +99,14 @@ def run_isolated(
     timeout: float | None,
     memory_mb: int,
     on_wait: Callable[[], None] | None = None,
+    on_message: Callable[[T, Any], None] | None = None,
 ) -> Iterator[tuple[T, R | WorkerFailure]]:
     """``(item, func(item))`` for every item, in completion order; failures as WorkerFailure.
 
     ``timeout`` (seconds a child may run, plus what it asks for with :func:`extend_deadline`;
     None for no limit) and ``memory_mb`` (0 for no limit) bound each child. ``on_wait`` is
-    called about every half second while children run (for a progress display).
+    called about every half second while children run (for a progress display);
+    ``on_message`` with the item and each message its child sends with :func:`tell_parent`.
     """
     ctx = multiprocessing.get_context("fork")
     pending = list(items)
@@ -125,6 +137,10 @@ def run_isolated(
                 if isinstance(result, _Extension):
                     running[conn] = (item, proc, deadline + result.seconds)  # type: ignore[index]
                     allowed[conn] += result.seconds  # type: ignore[index]
+                    continue
+                if isinstance(result, _Message):
+                    if on_message is not None:
+                        on_message(item, result.message)
                     continue
                 del running[conn]  # type: ignore[arg-type]
                 del allowed[conn]  # type: ignore[arg-type]
@@ -167,8 +183,15 @@ class _Extension:
         self.seconds = seconds
 
 
+class _Message:
+    """What a child tells the parent on its way (see :func:`tell_parent`)."""
+
+    def __init__(self, message: Any) -> None:
+        self.message = message
+
+
 def _receive(conn: Any, proc: Any) -> Any:
-    """The child's result (its pipe then closed), or its request for more time."""
+    """The child's result (its pipe then closed), its request for more time, or a message."""
     try:
         status, value = pickle.loads(conn.recv_bytes())
     except (EOFError, OSError):
@@ -185,6 +208,8 @@ def _receive(conn: Any, proc: Any) -> Any:
         return WorkerFailure(reason)
     if status == "extend":
         return _Extension(float(value))
+    if status == "message":
+        return _Message(value)
     conn.close()
     proc.join()
     return value if status == "ok" else WorkerFailure(value)

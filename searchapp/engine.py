@@ -24,7 +24,7 @@ from whoosh.searching import Searcher
 
 from indexer.config import Config
 from indexer.index import store
-from indexer.index.whoosh.reader import latest_generation
+from indexer.index.tocname import latest_generation
 
 # Searchers per snapshot: the server's threads share them (see SearcherPool).
 POOL_SIZE = 2

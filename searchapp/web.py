@@ -22,7 +22,7 @@ from flask import (
     url_for,
 )
 
-from indexer.errors import NotFoundError
+from indexer.errors import ExtractionError, NotFoundError
 from searchapp import pageview
 from searchapp.request import FACETS
 from searchapp.search import SearchResult
@@ -35,6 +35,8 @@ bp = Blueprint("web", __name__)
 FEED_SIZE = 20
 # werkzeug adds "; charset=utf-8" to text types.
 SOURCE_TYPES = {".pdf": "application/pdf", ".txt": "text/plain"}
+# A page image is rendered anew on each request (a tenth of a second); a browser keeps it a day.
+PAGE_IMAGE_MAX_AGE = 86_400
 
 
 @bp.get("/", endpoint="home")
@@ -71,17 +73,21 @@ def document(doc_id: str) -> Any:
     if view.record.id != doc_id:
         return redirect(url_for("web.document", doc_id=view.record.id))
     rec = view.record
-    source_url = ""
+    source_url = page_image_url = ""
     if Path(rec.source).suffix.lower() in SOURCE_TYPES:
         source_url = url_for("web.source", doc_id=rec.id) + pageview.source_fragment(
             rec.source, rec.pdf_page
         )
+    if rec.ocr and rec.pdf_page and rec.source.lower().endswith(".pdf"):
+        # The text was read by OCR: the printed page lets the reader check it.
+        page_image_url = url_for("web.page_image", doc_id=rec.id, number=str(rec.pdf_page))
     return render_template(
         "document.html",
         doc=view,
         rec=rec,
         blocks=pageview.body_blocks(rec.body),
         source_url=source_url,
+        page_image_url=page_image_url,
         correction=pageview.correction_inputs(rec) if services().staff else [],
     )
 
@@ -138,6 +144,33 @@ def source(doc_id: str) -> Any:
     return send_file(
         path, mimetype=SOURCE_TYPES[path.suffix.lower()], download_name=path.name, conditional=True
     )
+
+
+@bp.get("/doc/<doc_id>/page/<number>.png")
+def page_image(doc_id: str, number: str) -> Any:
+    """Page ``number`` of a document's original PDF as an image, seen by whoever may see the
+    document and its original file (:func:`source`); for a scanned page, what OCR read."""
+    if not (number.isascii() and number.isdigit() and len(number) <= 6):
+        raise NotFoundError("no such page")
+    svc = services()
+    _, rec = svc.documents.find(doc_id)
+    path = source_path(svc.config.root, rec.source)
+    if path.suffix.lower() != ".pdf":
+        raise NotFoundError("the original file is not a PDF: it has no page images")
+    from indexer.extract.ocr import page_image as render_page
+
+    try:
+        png = render_page(path, int(number))
+    except ExtractionError as exc:
+        raise NotFoundError(f"第 {int(number)} 页无法显示（{exc.reason}）") from None
+    response = Response(png, mimetype="image/png")
+    response.cache_control.max_age = PAGE_IMAGE_MAX_AGE
+    # Staff pages (internal documents among them) are kept out of shared caches.
+    if svc.staff or rec.visibility != "public":
+        response.cache_control.private = True
+    else:
+        response.cache_control.public = True
+    return response
 
 
 @bp.get("/export.<fmt>")

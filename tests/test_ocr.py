@@ -110,6 +110,8 @@ def test_scanned_gazette_pages_give_the_documents_of_the_golden_file(
     for rec, expected in zip(records, want, strict=True):
         assert {f: getattr(rec, f) for f in FIELDS} == {f: expected[f] for f in FIELDS}
         assert rec.ocr and rec.ocr_confidence is not None and rec.ocr_confidence > 0.8
+        # Every title, 文号 and date line of the shared scan scored above the review's threshold.
+        assert not [reason for reason in rec.review if "read by OCR" in reason]
 
 
 def test_a_second_extraction_recognises_nothing(

@@ -31,6 +31,7 @@ from tests.helpers import (
     run_cli,
     sample_records,
     shared_corpus,
+    two_source_project,
     write_config,
     write_jsonl,
 )
@@ -39,11 +40,7 @@ from tests.helpers import (
 @pytest.fixture()
 def project(tmp_path: Path) -> Path:
     """A project folder with a config and two JSONL sources."""
-    records = sample_records()
-    write_jsonl(tmp_path / "src" / "one.jsonl", records[:3])
-    write_jsonl(tmp_path / "src" / "two.jsonl", records[3:])
-    write_config(tmp_path, ["src"])
-    return tmp_path
+    return two_source_project(tmp_path)
 
 
 def _config(project: Path) -> Config:
@@ -114,6 +111,7 @@ def test_rebuild_swaps_generations_and_keeps_one_previous(project: Path) -> None
     reindex(config, rebuild=True, jobs=1)
     third = layout.current()
     assert layout.live.is_symlink() and len({first, second, third}) == 3
+    assert second is not None and third is not None
     assert sorted(p.name for p in layout.gens.iterdir()) == sorted([second.name, third.name])
 
 

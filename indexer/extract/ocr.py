@@ -22,16 +22,19 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from indexer.errors import ExtractionError
 from indexer.extract.ocrcache import OcrBox, OcrCache, image_key
 from indexer.extract.pdftables import TextLine
 from indexer.extract.rows import PageLines, RawPage
 
 __all__ = [
     "DEFAULT_DPI",
+    "PAGE_IMAGE_DPI",
     "OcrOptions",
     "OcrPage",
     "engine_name",
     "needs_ocr",
+    "page_image",
     "page_lines",
     "recognise_pages",
 ]
@@ -39,6 +42,11 @@ __all__ = [
 # On the first gazette pages tried, 150 dpi misread a 文号 bracket that 200 dpi read right, at
 # about the same cost per page (detection runs on a scaled-down copy either way).
 DEFAULT_DPI = 200
+# A page shown to a reader beside OCR'd text: legible on a screen (an A4 page is 910 pixels wide),
+# small enough to send (a scanned page is 100 to 300 kB as PNG); a page of an odd size is shrunk
+# to fit PAGE_IMAGE_MAX_SIDE pixels rather than rendered into a bitmap of gigabytes.
+PAGE_IMAGE_DPI = 110
+PAGE_IMAGE_MAX_SIDE = 3000
 ENGINE_PACKAGE = "rapidocr-onnxruntime"
 # The engine reads the page at full size (its default shrinks pages over 2,000 pixels, a 200-dpi
 # A4 page among them). Detecting lines on a copy scaled to 1,280 pixels was a quarter cheaper
@@ -68,7 +76,10 @@ class OcrOptions:
     ``cache`` is the folder of :class:`~indexer.extract.ocrcache.OcrCache` (None: no cache);
     ``threads`` bounds the engine's threads (0: onnxruntime's default, every core), so that
     parallel workers do not fight over the cores; ``on_plan`` is told how many pages are about
-    to be recognised, before the first one is (the indexer extends the file's time limit).
+    to be recognised, before the first one is (the indexer extends the file's time limit);
+    ``on_page`` is told each page's cache key once the page is read, ``""`` when it could not
+    be (the indexer counts the pages for its progress display and records which cache entries
+    each source uses, see :func:`indexer.extract.ocrcache.prune_cache`).
     """
 
     enabled: bool = True
@@ -76,12 +87,14 @@ class OcrOptions:
     dpi: int = DEFAULT_DPI
     threads: int = 0
     on_plan: Callable[[int], None] | None = None
+    on_page: Callable[[str], None] | None = None
 
 
 @dataclass(frozen=True)
 class OcrPage:
     """What OCR read on one page: its size in points, the points per pixel, and the boxes;
-    ``error`` says why the engine failed on it (the page is then empty)."""
+    ``error`` says why the engine failed on it (the page is then empty); ``key`` names its
+    rendered image in the cache (``""`` when it could not be rendered)."""
 
     number: int
     width: float
@@ -89,6 +102,7 @@ class OcrPage:
     scale: float
     boxes: tuple[OcrBox, ...]
     error: str = ""
+    key: str = ""
 
     @property
     def confidence(self) -> float | None:
@@ -102,6 +116,17 @@ class OcrPage:
         if not chars:
             return None
         return round(sum(b.score * len(b.text) for b in self.boxes) / chars, 4)
+
+    @property
+    def lines(self) -> tuple[tuple[str, float], ...]:
+        """Each line read, as the page's text gives it, with its recognition score: what the
+        metadata stage needs to say which fields were read with little confidence.
+
+        >>> OcrPage(1, 10.0, 10.0, 1.0, (OcrBox(0, 0, 1, 1, "离政发〔2023】3号", 0.7),)).lines
+        (('离政发〔2023〕3号', 0.7),)
+        """
+        found = ((fix_text(box.text).strip(), box.score) for box in self.boxes)
+        return tuple((text, score) for text, score in found if text)
 
 
 def needs_ocr(page: RawPage) -> bool:
@@ -145,11 +170,68 @@ def recognise_pages(path: Path, numbers: Sequence[int], options: OcrOptions) -> 
     try:
         document = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:  # pdfminer read what pdfium cannot: a damaged file
-        return [_failed(number, f"cannot render for OCR ({_last_line(exc)})") for number in numbers]
+        reason = f"cannot render for OCR ({_last_line(exc)})"
+        return [_told(options, _failed(number, reason)) for number in numbers]
     try:
-        return [_recognise_page(document, number, options, store) for number in numbers]
+        return [
+            _told(options, _recognise_page(document, number, options, store)) for number in numbers
+        ]
     finally:
         document.close()
+
+
+def _told(options: OcrOptions, page: OcrPage) -> OcrPage:
+    """``page``, once ``options.on_page`` knows it is done (with its key, if it was read)."""
+    if options.on_page is not None:
+        options.on_page("" if page.error else page.key)
+    return page
+
+
+def page_image(path: Path, number: int, dpi: int = PAGE_IMAGE_DPI) -> bytes:
+    """Page ``number`` (1-based) of the PDF at ``path`` as a PNG, in colour, for a reader to
+    check the text OCR read from it.
+
+    Raises :class:`ExtractionError` when the file cannot be opened or rendered, or has no
+    such page.
+    """
+    import io
+
+    import pypdfium2 as pdfium
+
+    try:
+        document = pdfium.PdfDocument(str(path))
+    except (pdfium.PdfiumError, OSError) as exc:
+        raise ExtractionError(path, f"cannot render ({_last_line(exc)})") from None
+    try:
+        if not 1 <= number <= len(document):
+            raise ExtractionError(path, f"no page {number} (it has {len(document)})")
+        try:
+            _, _, bitmap = _render(document, number, dpi, PAGE_IMAGE_MAX_SIDE, grayscale=False)
+            out = io.BytesIO()
+            bitmap.to_pil().save(out, format="PNG", optimize=False)
+        except MemoryError:
+            raise
+        except Exception as exc:  # pdfium's errors, whatever the damage
+            raise ExtractionError(path, f"cannot render ({_last_line(exc)})", number) from None
+        return out.getvalue()
+    finally:
+        document.close()
+
+
+def _render(
+    document: Any, number: int, dpi: int, max_side: int = 0, grayscale: bool = True
+) -> tuple[float, float, Any]:
+    """Page ``number`` of an open document: its size in points and its bitmap at ``dpi``, or
+    smaller where that would be wider or higher than ``max_side`` pixels (0: no limit)."""
+    page = document[number - 1]
+    try:
+        width, height = page.get_size()
+        scale = dpi / 72.0
+        if max_side and max(width, height) * scale > max_side:
+            scale = max_side / max(width, height)
+        return width, height, page.render(scale=scale, grayscale=grayscale)
+    finally:
+        page.close()
 
 
 def _recognise_page(
@@ -157,23 +239,21 @@ def _recognise_page(
 ) -> OcrPage:
     """One page rendered and read; a page that cannot be rendered or read carries why."""
     try:
-        page = document[number - 1]
-        try:
-            width, height = page.get_size()
-            image = page.render(scale=options.dpi / 72.0, grayscale=True).to_numpy()
-        finally:
-            page.close()
+        width, height, bitmap = _render(document, number, options.dpi)
+        image = bitmap.to_numpy()
+        image = image[:, :, 0] if image.ndim == 3 else image
     except MemoryError:
         raise
     except Exception as exc:  # pdfium's errors, whatever the damage
         return _failed(number, f"cannot render for OCR ({_last_line(exc)})")
+    key = _image_key(image, options.dpi)
     try:
-        boxes = _read(image, options, store)
+        boxes = _read(image, key, options, store)
     except MemoryError:
         raise
     except Exception as exc:  # onnxruntime reports its failures as it pleases
         return _failed(number, _failure(exc))
-    return OcrPage(number, width, height, 72.0 / options.dpi, tuple(boxes))
+    return OcrPage(number, width, height, 72.0 / options.dpi, tuple(boxes), key=key)
 
 
 def _failed(number: int, error: str) -> OcrPage:
@@ -194,12 +274,14 @@ def _failure(exc: Exception) -> str:
     return f"OCR failed ({last})"
 
 
-def _read(image: Any, options: OcrOptions, store: OcrCache | None) -> list[OcrBox]:
-    """The boxes of one rendered page, from the cache or from the engine."""
-    if image.ndim == 3:
-        image = image[:, :, 0]
+def _image_key(image: Any, dpi: int) -> str:
+    """The cache key of a rendered page (a grayscale array)."""
     height, width = image.shape[:2]
-    key = image_key(engine_name(), options.dpi, width, height, image.tobytes())
+    return image_key(engine_name(), dpi, width, height, image.tobytes())
+
+
+def _read(image: Any, key: str, options: OcrOptions, store: OcrCache | None) -> list[OcrBox]:
+    """The boxes of one rendered page, from the cache or from the engine."""
     found = store.get(key) if store is not None else None
     if found is not None:
         return found

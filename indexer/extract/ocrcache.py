@@ -7,20 +7,24 @@ reindex of a renamed or re-saved file, or the same page in two files then reads 
 of running the engine. The folder lives beside the index, not in a generation of it (see
 :func:`cache_dir`), so it survives rebuilds and generation swaps.
 
-A cache that cannot be read or written is no error: the page is recognised again.
+A cache that cannot be read or written is no error: the page is recognised again. Entries no
+indexed source uses any more are removed after a successful ``gazette index`` (see
+:func:`prune_cache`; the index's manifest records the keys each source used).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["OcrBox", "OcrCache", "cache_dir", "image_key"]
+__all__ = ["OcrBox", "OcrCache", "cache_dir", "image_key", "prune_cache"]
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,37 @@ class OcrCache:
             os.replace(tmp, path)
         except OSError:
             return
+
+
+def prune_cache(root: Path, keep: Collection[str]) -> int:
+    """Remove the entries of the cache at ``root`` whose key is not in ``keep``, and the
+    subfolders left empty; how many entries were removed. What cannot be removed stays (the
+    next run tries again).
+
+    >>> import tempfile
+    >>> cache = OcrCache(Path(tempfile.mkdtemp()))
+    >>> cache.put("ab01", []), cache.put("ab02", []), cache.put("cd03", [])
+    (None, None, None)
+    >>> prune_cache(cache.root, {"ab01"}), sorted(p.name for p in cache.root.rglob("*"))
+    (2, ['ab', 'ab01.json'])
+    """
+    removed = 0
+    try:
+        folders = [path for path in root.iterdir() if path.is_dir()]
+    except OSError:
+        return 0
+    for folder in folders:
+        for path in folder.glob("*.json"):
+            if path.name.startswith(".") or path.stem in keep:
+                continue  # a temporary file being written now, or an entry in use
+            try:
+                path.unlink()
+                removed += 1
+            except OSError:
+                continue
+        with contextlib.suppress(OSError):
+            folder.rmdir()  # only when empty
+    return removed
 
 
 def _box(item: Any) -> OcrBox:

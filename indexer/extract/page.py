@@ -15,7 +15,8 @@ class Page:
     at all (it is then empty); ``continues`` is True when the page's first line goes on with
     the last line of the page before (a sentence cut by a footer an OCR engine left in it);
     ``ocr_confidence`` is the mean recognition score of a page whose text came from OCR, and
-    None for every other page.
+    None for every other page; ``ocr_lines`` are the lines OCR read on it with their scores
+    (see :attr:`indexer.extract.ocr.OcrPage.lines`), for the review of low-confidence fields.
     """
 
     number: int | None
@@ -25,3 +26,4 @@ class Page:
     error: str = ""
     continues: bool = False
     ocr_confidence: float | None = None
+    ocr_lines: tuple[tuple[str, float], ...] = ()

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from indexer.chars import is_han
 from indexer.errors import ExtractionError
-from indexer.extract.ocr import OcrOptions, needs_ocr, page_lines, recognise_pages
+from indexer.extract.ocr import OcrOptions, OcrPage, needs_ocr, page_lines, recognise_pages
 from indexer.extract.page import Page
 from indexer.extract.pdfread import RawPage, read_pdf
 from indexer.extract.pdftext import pdf_pages_text
@@ -71,10 +71,10 @@ def _load_pdf(path: Path, ocr: OcrOptions) -> list[Page]:
     if not raw:
         raise ExtractionError(path, "PDF has no pages")
     scanned = [p.number for p in raw if needs_ocr(p)] if ocr.enabled else []
-    confidence: dict[int, float | None] = {}
+    read: dict[int, OcrPage] = {}
     if scanned:
-        raw, confidence = _read_scans(path, raw, scanned, ocr)
-    if not any(page.has_text for page in raw) and all(c is None for c in confidence.values()):
+        raw, read = _read_scans(path, raw, scanned, ocr)
+    if not any(page.has_text for page in raw) and all(r.confidence is None for r in read.values()):
         raise ExtractionError(path, _no_text_reason(raw, len(scanned)))
     errors = {p.number: p.error for p in raw if p.error}
     pages = [
@@ -84,7 +84,8 @@ def _load_pdf(path: Path, ocr: OcrOptions) -> list[Page]:
             p.printed,
             p.has_text,
             errors.get(p.number, ""),
-            ocr_confidence=confidence.get(p.number),
+            ocr_confidence=read[p.number].confidence if p.number in read else None,
+            ocr_lines=read[p.number].lines if p.number in read else (),
         )
         for p in pdf_pages_text(raw)
     ]
@@ -96,9 +97,9 @@ def _load_pdf(path: Path, ocr: OcrOptions) -> list[Page]:
 
 def _read_scans(
     path: Path, raw: list[RawPage], scanned: list[int], ocr: OcrOptions
-) -> tuple[list[RawPage], dict[int, float | None]]:
+) -> tuple[list[RawPage], dict[int, OcrPage]]:
     """The pages with the scanned ones read by OCR and laid out (in the columns the scanned
-    pages share), and each scanned page's mean recognition score (None: nothing read)."""
+    pages share), and what OCR read on each scanned page, by page number."""
     read = recognise_pages(path, scanned, ocr)
     laid = {page.number: page for page in lay_out([page_lines(p) for p in read if not p.error])}
     failed = {p.number: p.error for p in read if p.error}
@@ -106,7 +107,7 @@ def _read_scans(
         laid.get(p.number) or (replace(p, error=failed[p.number]) if p.number in failed else p)
         for p in raw
     ]
-    return pages, {p.number: p.confidence for p in read}
+    return pages, {p.number: p for p in read}
 
 
 def _no_text_reason(raw: list[RawPage], scanned: int = 0) -> str:

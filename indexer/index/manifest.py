@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from indexer.index.sources import file_hash
-from indexer.index.whoosh.reader import latest_generation
+from indexer.index.tocname import latest_generation
 
 MANIFEST_FILE = "sources.json"
 MANIFEST_VERSION = 1
@@ -41,7 +41,10 @@ class SourceState:
     indexed (a duplicate id), so that the next run tries them again. ``corrections`` is the
     digest of the staff corrections applied to its documents (see
     :meth:`indexer.metadata.corrections.Corrections.digest`; ``""`` for none): when the
-    corrections file says otherwise, the source is indexed again."""
+    corrections file says otherwise, the source is indexed again. ``ocr_keys`` are the OCR
+    cache entries its scanned pages were read from (see :func:`ocr_keys_in_use`); None when
+    that is not known (an entry written before they were recorded, or rebuilt from the index).
+    """
 
     sha1: str
     visibility: str
@@ -51,6 +54,7 @@ class SourceState:
     ids: tuple[str, ...] = ()
     complete: bool = True
     corrections: str = ""
+    ocr_keys: tuple[str, ...] | None = None
 
     def indexes(self, fp: Fingerprint, visibility: str, id_path: str) -> bool:
         """Whether the index already holds exactly this version of the file, for these readers,
@@ -79,9 +83,35 @@ class Manifest:
     states: dict[str, SourceState]
     dirty: bool = False
 
+    def documents(self) -> int:
+        """How many documents the index holds: each source's ids are those of its indexed
+        documents, and an id names one document."""
+        return sum(len(state.ids) for state in self.states.values())
+
     def ids_by_owner(self) -> dict[str, str]:
         """``{id: source key}`` of every indexed document."""
         return {doc_id: key for key, state in self.states.items() for doc_id in state.ids}
+
+
+def ocr_keys_in_use(states: dict[str, SourceState]) -> set[str] | None:
+    """The OCR cache entries the sources in ``states`` were read from, or None when a PDF's are
+    not known: then no entry can be said to be unused, and the cache is left as it is (until
+    a rebuild, or a change of that PDF, reads it again). Other files never use the cache.
+
+    >>> scan = SourceState("0a", "public", ocr_keys=("k1", "k2"))
+    >>> sorted(ocr_keys_in_use({"a.pdf": scan, "b.txt": SourceState("0b", "public")}))
+    ['k1', 'k2']
+    >>> ocr_keys_in_use({"a.pdf": scan, "c.pdf": SourceState("0c", "public")}) is None
+    True
+    """
+    used: set[str] = set()
+    for key, state in states.items():
+        if state.ocr_keys is None:
+            if key.lower().endswith(".pdf"):
+                return None
+            continue
+        used.update(state.ocr_keys)
+    return used
 
 
 def fingerprint(path: Path, known: SourceState | None) -> Fingerprint:
@@ -107,12 +137,26 @@ def load(gen: Path, ix: Any) -> Manifest:
     """The state of the index in generation ``gen`` (``ix`` open on it): from ``sources.json``
     when it describes the latest commit, else rebuilt from the live documents (then ``dirty``,
     so that the caller, holding the writer lock, writes it)."""
-    saved, toc = read_file(gen)
-    if saved is not None and toc == latest_generation(gen):
-        return Manifest(saved)
+    current = load_saved(gen)
+    if current is not None:
+        return current
+    saved, _toc = read_file(gen)
     with ix.reader() as reader:
         found = states_from_index(reader)
     return Manifest(_merge(found, saved or {}), dirty=True)
+
+
+def load_saved(gen: Path) -> Manifest | None:
+    """The state of the index in ``gen`` from ``sources.json`` alone, when it describes the
+    latest commit; None when it does not (then :func:`load` reads the index). Needs nothing of
+    Whoosh: a run with nothing to write decides that from this."""
+    saved, toc = read_file(gen)
+    try:
+        if saved is not None and toc == latest_generation(gen):
+            return Manifest(saved)
+    except OSError:
+        pass
+    return None
 
 
 def read_file(gen: Path) -> tuple[dict[str, SourceState] | None, int]:
@@ -138,7 +182,17 @@ def _state_from_json(raw: dict[str, Any]) -> SourceState:
         ids=tuple(str(i) for i in raw["ids"]),
         complete=bool(raw["complete"]),
         corrections=str(raw.get("corrections", "")),
+        ocr_keys=_keys(raw.get("ocr_keys")),
     )
+
+
+def _keys(raw: Any) -> tuple[str, ...] | None:
+    """OCR cache keys as saved: a list of strings, or null / missing (not known)."""
+    if raw is None:
+        return None
+    if not isinstance(raw, list) or not all(isinstance(key, str) for key in raw):
+        raise TypeError("ocr_keys must be a list of strings")
+    return tuple(raw)
 
 
 def save(gen: Path, states: dict[str, SourceState]) -> None:
@@ -168,6 +222,7 @@ def save(gen: Path, states: dict[str, SourceState]) -> None:
 def _state_to_json(state: SourceState) -> dict[str, Any]:
     data = asdict(state)
     data["ids"] = list(state.ids)
+    data["ocr_keys"] = list(state.ocr_keys) if state.ocr_keys is not None else None
     return data
 
 

@@ -8,34 +8,31 @@ beside the live one and swaps it in atomically (see :mod:`indexer.index.store`).
 time (see :mod:`indexer.lock`). A bad file never stops the run: it is reported with its reason
 and the documents it had before are kept, by a rebuild too (see :mod:`indexer.index.carry`).
 Every id names one document: a record whose id another source has is refused and reported (see
-:mod:`indexer.index.ids`).
+:mod:`indexer.index.ids`). After a run in which every file was read, the OCR cache loses the
+pages no indexed source uses (see :mod:`indexer.index.loading`).
 """
 
 from __future__ import annotations
 
 import shutil
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import replace
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from whoosh import index as whoosh_index
-
-from indexer.config import Config, IndexConfig
+from indexer.config import Config
 from indexer.errors import ExtractionError, StoreError
 from indexer.index import manifest, store
 from indexer.index.carry import PreviousIndex, carry_over
-from indexer.index.commit import discard_unfinished, write_documents
 from indexer.index.ids import Claimed, claim_ids
 from indexer.index.manifest import Fingerprint, Manifest, SourceState
-from indexer.index.report import FileOutcome, Progress, ProgressFn, ReindexReport, Status
-from indexer.index.sources import SourceFile, id_path, iter_source_files, load_records
+from indexer.index.report import FileOutcome, ProgressFn, ReadTally, ReindexReport, Status
+from indexer.index.sources import SourceFile, id_path, iter_source_files
+from indexer.index.tocname import may_hold_unfinished
 from indexer.lock import WriterLock
 from indexer.metadata.corrections import load_corrections
 from indexer.records import Record
-from indexer.workers import WorkerFailure, cpu_count, extend_deadline, run_isolated
 
 if TYPE_CHECKING:
     from indexer.extract.ocr import OcrOptions
@@ -43,22 +40,6 @@ if TYPE_CHECKING:
 # Below this many documents a rebuild is written by one process: each writer process loads the
 # segmenter's dictionary and writes its own segment, which costs more than it saves.
 PARALLEL_MIN_DOCS = 200
-Loaded = tuple[list[Record], list[str]]  # a file's records, and its warnings
-# A file's time limit grows by this much for each page it reads by OCR: a page takes 3 to 8 s on
-# an idle core and several times that on a busy machine; the limit only stops runaway files.
-OCR_SECONDS_PER_PAGE = 60
-
-
-def _load_one(src: SourceFile, ocr: OcrOptions | None = None) -> Loaded | str:
-    """Worker: a file's records and warnings, or the one-line reason it failed."""
-    warnings: list[str] = []
-    try:
-        records = load_records(
-            src.path, src.key, src.visibility, src.id_path, warnings=warnings, ocr=ocr
-        )
-    except ExtractionError as exc:
-        return exc.reason
-    return records, warnings
 
 
 def ocr_options(config: Config, jobs: int, files: int) -> OcrOptions:
@@ -66,32 +47,15 @@ def ocr_options(config: Config, jobs: int, files: int) -> OcrOptions:
     cores shared among the workers, and more time for a file per page to recognise."""
     from indexer.extract.ocr import OcrOptions
     from indexer.extract.ocrcache import cache_dir
+    from indexer.index.loading import plan_pages
+    from indexer.workers import cpu_count
 
     return OcrOptions(
         enabled=config.index.ocr != "off",
         cache=cache_dir(config.index.path),
         threads=max(1, cpu_count() // max(1, min(jobs, files))),
-        on_plan=_more_time,
+        on_plan=plan_pages,
     )
-
-
-def _more_time(pages: int) -> None:
-    extend_deadline(pages * OCR_SECONDS_PER_PAGE)
-
-
-def _iter_loaded(
-    todo: list[SourceFile], jobs: int, limits: IndexConfig, ocr: OcrOptions
-) -> Iterator[tuple[SourceFile, Loaded | str]]:
-    """Each file's records and warnings or failure reason, each in a bounded child process."""
-    results = run_isolated(
-        partial(_load_one, ocr=ocr),
-        todo,
-        jobs=jobs,
-        timeout=limits.file_timeout,
-        memory_mb=limits.file_memory_mb,
-    )
-    for src, result in results:
-        yield src, result.reason if isinstance(result, WorkerFailure) else result
 
 
 def scan_sources(
@@ -148,17 +112,31 @@ def reindex(
     """Bring the index at ``config.index.path`` up to date; see the module docstring."""
     started = time.monotonic()
     layout = store.Layout(config.index.path)
-    jobs = jobs or cpu_count()
     with WriterLock(layout.lock) as lock:
         report = ReindexReport()
         if lock.stale:
             report.notes.append(lock.stale)
         store.remove_old_generations(layout)
-        report.notes.extend(discard_unfinished(layout))
-        run = _Run(config, layout, paths, jobs, internal, progress or (lambda p: None), report)
+        report.notes.extend(_discard_unfinished(layout))
+        run = _Run(config, layout, paths, jobs or 0, internal, progress or (lambda p: None), report)
         run.execute(rebuild or layout.current() is None)
     report.seconds = time.monotonic() - started
     return report
+
+
+def _discard_unfinished(layout: store.Layout) -> list[str]:
+    """What a killed or failed write left in the live generation, removed (see
+    :func:`indexer.index.commit.discard_unfinished`), when the file names say there may be any:
+    reading the table of contents for certain means importing and unpickling Whoosh's."""
+    live = layout.current()
+    try:
+        if live is None or not may_hold_unfinished(live):
+            return []
+    except OSError:
+        pass  # unlisted: the thorough check says why
+    from indexer.index.commit import discard_unfinished
+
+    return discard_unfinished(layout)
 
 
 class _Run:
@@ -174,13 +152,24 @@ class _Run:
         progress: ProgressFn,
         report: ReindexReport,
     ) -> None:
-        self.config, self.layout, self.paths, self.jobs = config, layout, paths, jobs
+        self.config, self.layout, self.paths, self._jobs = config, layout, paths, jobs
         self.internal, self.progress, self.report = internal, progress, report
         self.outcomes: dict[str, FileOutcome] = {}
+        self.ocr_keys: dict[str, tuple[str, ...]] = {}  # the OCR'd pages of each file read
         from indexer.analysis.segment import read_user_dict
 
         self.config_words = read_user_dict(config.analysis.user_dict)
         self.corrections = load_corrections(config.sources.corrections)
+
+    @property
+    def jobs(self) -> int:
+        """Processes to read and write with: as asked, else one per core (found only when
+        there is work, so that a run with nothing to do starts nothing of multiprocessing)."""
+        if not self._jobs:
+            from indexer.workers import cpu_count
+
+            self._jobs = cpu_count()
+        return self._jobs
 
     def execute(self, rebuild: bool) -> None:
         files, scan_errors = scan_sources(self.config, self.paths, self.internal)
@@ -225,22 +214,25 @@ class _Run:
         self, todo: list[SourceFile], known: Iterable[str]
     ) -> list[tuple[SourceFile, list[Record]]]:
         """Load files (in parallel), report each; the ones that gave records, in key order."""
+        if not todo:
+            return []  # nothing to read: not even the OCR engine's options are needed
+        from indexer.index.loading import iter_loaded
+
         known = set(known)
-        done_bytes = docs = 0
         loaded = []
         sizes = {s.key: s.path.stat().st_size for s in todo}
-        self.progress(Progress("read", 0, len(todo), 0, 0))
+        tally = ReadTally(self.progress, len(todo))
+        tally.tell()
         ocr = ocr_options(self.config, self.jobs, len(todo))
-        loading = _iter_loaded(todo, self.jobs, self.config.index, ocr)
-        for n, (src, result) in enumerate(loading, 1):
-            done_bytes += sizes[src.key]
+        loading = iter_loaded(todo, self.jobs, self.config.index, ocr, tally.ocr_pages)
+        for src, result in loading:
             status: Status = "changed" if src.key in known else "added"
             if isinstance(result, str):
                 self._outcome(FileOutcome(src.key, "failed", error=result, size=sizes[src.key]))
+                tally.file_read(src.key, sizes[src.key], 0)
             else:
-                records, warnings = result
+                records, warnings, self.ocr_keys[src.key] = result
                 self.corrections.apply(records)
-                docs += len(records)
                 self._outcome(
                     FileOutcome(
                         src.key,
@@ -251,7 +243,7 @@ class _Run:
                     )
                 ).warnings.extend(warnings)
                 loaded.append((src, records))
-            self.progress(Progress("read", n, len(todo), docs, done_bytes, src.key))
+                tally.file_read(src.key, sizes[src.key], len(records))
         return sorted(loaded, key=lambda pair: pair[0].key)
 
     def _claim(
@@ -284,6 +276,7 @@ class _Run:
                 ids=tuple(sorted(rec.id for rec in claimed.kept[src.key])),
                 complete=src.key not in claimed.refused,
                 corrections=self.corrections.digest(rec.id for rec in claimed.kept[src.key]),
+                ocr_keys=self.ocr_keys.get(src.key, ()),
             )
             for src, _ in loaded
         }
@@ -307,6 +300,8 @@ class _Run:
         user_words = tuple(
             sorted(set(self.config_words) | set(collect_terms([rec for rec, _ in docs])))
         )
+        from whoosh import index as whoosh_index
+
         gen = self.layout.new_generation()
         try:
             ix = whoosh_index.create_in(str(gen), store.make_schema(user_words))
@@ -326,11 +321,18 @@ class _Run:
             raise
         self.report.documents = ix.doc_count()
         self._note_orphans(states)
+        self._prune_ocr_cache(states)
 
     def _update(self, files: list[SourceFile]) -> None:
-        ix, gen, meta = store.open_live(self.layout)
+        # Whoosh is opened only when the manifest is stale or something is written: a run with
+        # nothing to do reads two small JSON files and stats the sources.
+        gen, meta = store.live_meta(self.layout)
         store.check_analysis(meta, self.config_words)
-        known = manifest.load(gen, ix)
+        ix = None
+        known = manifest.load_saved(gen)
+        if known is None:
+            ix = store.open_generation(gen)
+            known = manifest.load(gen, ix)
         fingerprints = self._fingerprint_all(files, known.states)
         todo = [src for src in files if src.key in fingerprints]
         todo = [src for src in todo if not self._unchanged(src, fingerprints[src.key], known)]
@@ -343,6 +345,7 @@ class _Run:
         taken = {doc_id: key for doc_id, key in owners.items() if key not in replaced}
         claimed = self._claim(loaded, taken, owners)
         if replaced:
+            ix = ix or store.open_generation(gen)
             docs = [
                 (rec, fingerprints[src.key].sha1)
                 for src, _ in loaded
@@ -355,8 +358,9 @@ class _Run:
             known.dirty = True
         if known.dirty:
             self._save_states(gen, known.states)
-        self.report.documents = ix.doc_count()
+        self.report.documents = known.documents() if ix is None else ix.doc_count()
         self._note_orphans(known.states)
+        self._prune_ocr_cache(known.states)
 
     def _unchanged(self, src: SourceFile, fp: Fingerprint, known: Manifest) -> bool:
         """Whether the index holds this version of the file; reported "unchanged" if so, and
@@ -394,6 +398,21 @@ class _Run:
             for doc_id in self.corrections.orphans(indexed)
         )
 
+    def _prune_ocr_cache(self, states: dict[str, SourceState]) -> None:
+        """Remove the OCR'd pages no source in ``states`` (what the index now holds) was read
+        from, after a run that read or removed a file (one that changed nothing has nothing
+        to remove); not after a run in which a file failed: a scan that ran out of time keeps
+        the pages it read for the next try."""
+        read = any(f.status != "unchanged" for f in self.report.files)
+        used = manifest.ocr_keys_in_use(states) if read else None
+        if used is None or self.report.failed:
+            return
+        from indexer.extract.ocrcache import cache_dir, prune_cache
+
+        removed = prune_cache(cache_dir(self.config.index.path), used)
+        if removed:
+            self.report.notes.append(f"removed {removed} unused OCR pages from the cache")
+
     def _save_states(self, gen: Path, states: dict[str, SourceState]) -> None:
         """Record the sources' states; when that fails the index is still right, and the next
         run rebuilds the states from it (slower), so a note is enough."""
@@ -408,6 +427,8 @@ class _Run:
     def _write(
         self, ix: Any, docs: list[tuple[Record, str]], delete: Iterable[str], parallel: bool = False
     ) -> None:
+        from indexer.index.commit import write_documents
+
         write_documents(
             ix,
             docs,

@@ -73,7 +73,9 @@ class ReindexReport:
 @dataclass(frozen=True)
 class Progress:
     """One step of a run, for a progress bar: ``phase`` is "read" (files loaded), "write"
-    (documents analysed and added) or "commit" (all added; the index files being written)."""
+    (documents analysed and added) or "commit" (all added; the index files being written).
+    ``ocr_done`` of ``ocr_total`` scanned pages are read by OCR so far (the total grows as the
+    files being read find their scanned pages), so that a long scan does not look stuck."""
 
     phase: str
     files_done: int = 0
@@ -81,6 +83,73 @@ class Progress:
     documents: int = 0
     bytes_done: int = 0
     current: str = ""
+    ocr_done: int = 0
+    ocr_total: int = 0
+
+    @property
+    def ocr(self) -> str:
+        """The OCR'd pages for the progress line, or "" in a run without scanned pages.
+
+        >>> Progress("read", ocr_done=3, ocr_total=10).ocr, Progress("read").ocr
+        ('OCR 3/10 pages', '')
+        """
+        return f"OCR {self.ocr_done}/{self.ocr_total} pages" if self.ocr_total else ""
 
 
 ProgressFn = Callable[[Progress], None]
+
+
+@dataclass
+class ReadTally:
+    """The counts of the reading phase, told to ``progress`` when a file has been read and
+    when a file plans or reads its scanned pages (see :mod:`indexer.index.loading`). The pages
+    a file planned but did not read (it ran out of time) leave the total when it is done.
+    """
+
+    progress: ProgressFn
+    files_total: int
+    files_done: int = 0
+    documents: int = 0
+    bytes_done: int = 0
+    current: str = ""
+    ocr_done: int = 0
+    ocr_total: int = 0
+    unread: dict[str, int] = field(default_factory=dict)  # pages planned, not read, by file
+
+    def tell(self) -> None:
+        self.progress(
+            Progress(
+                "read",
+                self.files_done,
+                self.files_total,
+                self.documents,
+                self.bytes_done,
+                self.current,
+                self.ocr_done,
+                self.ocr_total,
+            )
+        )
+
+    def file_read(self, key: str, size: int, documents: int) -> None:
+        """A file is read (or failed): ``documents`` more records, ``size`` more bytes."""
+        self.files_done += 1
+        self.bytes_done += size
+        self.documents += documents
+        self.current = key
+        self.ocr_total -= self.unread.pop(key, 0)
+        self.tell()
+
+    def ocr_pages(self, key: str, planned: int, done: int) -> None:
+        """File ``key`` found ``planned`` more scanned pages to read, or read ``done`` more.
+
+        >>> tally = ReadTally(lambda p: print(p.ocr), files_total=1)
+        >>> tally.ocr_pages("a.pdf", 3, 0); tally.ocr_pages("a.pdf", 0, 1)
+        OCR 0/3 pages
+        OCR 1/3 pages
+        >>> tally.file_read("a.pdf", 100, 0)  # it gave up after one page
+        OCR 1/1 pages
+        """
+        self.ocr_total += planned
+        self.ocr_done += done
+        self.unread[key] = self.unread.get(key, 0) + planned - done
+        self.tell()

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from indexer.errors import ExtractionError
-from indexer.index.jsonl import load_jsonl
 from indexer.names import display_name
 from indexer.records import LIST_FIELDS, TEXT_FIELDS, VISIBILITIES, Record, assign_ids
 
@@ -221,6 +220,8 @@ def load_records(
     notes: list[str] = []
     try:
         if suffix == ".jsonl":
+            from indexer.index.jsonl import load_jsonl
+
             records = load_jsonl(path, warnings)
         elif suffix in (".pdf", ".txt"):
             from indexer.extract.pages import load_pages, page_warnings

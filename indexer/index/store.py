@@ -21,19 +21,20 @@ import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from whoosh import index as whoosh_index
-from whoosh.fields import ID, KEYWORD, STORED, Schema
-from whoosh.index import FileIndex
+from typing import TYPE_CHECKING, Any
 
 from indexer.errors import (
     AnalysisMismatchError,
     IndexMissingError,
     IndexUnreadableError,
 )
-from indexer.recognise.docnum import parse_doc_number
 from indexer.records import Record
+
+if TYPE_CHECKING:
+    # Whoosh and the 文号 parser are imported where they are used: a run of `gazette index`
+    # with nothing to do reads this module's metadata helpers and nothing else.
+    from whoosh.fields import Schema
+    from whoosh.index import FileIndex
 
 # What the index files hold, recorded in gazette.json and checked before Whoosh opens them.
 # 2: body bigrams without positions, phrase keys in a column; 3: titles too; 4: the same terms,
@@ -93,6 +94,8 @@ class Layout:
 
 def make_schema(user_words: tuple[str, ...]) -> Schema:
     """The index schema; the text fields and their analyzers come from :mod:`indexer.analysis`."""
+    from whoosh.fields import ID, KEYWORD, STORED, Schema
+
     from indexer.analysis.fields import text_fields
 
     return Schema(
@@ -121,6 +124,8 @@ def source_state(key: str, sha1: str, visibility: str) -> str:
 
 def record_to_doc(rec: Record, sha1: str) -> dict[str, Any]:
     """The Whoosh document for a record. Title and body are indexed twice: words and bigrams."""
+    from indexer.recognise.docnum import parse_doc_number
+
     parsed = parse_doc_number(rec.doc_number) if rec.doc_number else None
     meta = {name: getattr(rec, name) for name in _META_FIELDS}
     return {
@@ -240,11 +245,26 @@ def open_live(layout: Layout) -> tuple[FileIndex, Path, dict[str, Any]]:
     The recorded format is checked before Whoosh reads (and unpickles) anything; an index that
     still cannot be unpickled is refused with one line too, never a traceback.
     """
+    gen, meta = live_meta(layout)
+    return open_generation(gen), gen, meta
+
+
+def live_meta(layout: Layout) -> tuple[Path, dict[str, Any]]:
+    """The live generation's directory and metadata, its format checked; nothing of Whoosh is
+    read or imported (a run with nothing to write needs no more)."""
     gen = layout.current()
     if gen is None:
         raise IndexMissingError(f"no index at {layout.live}: run `gazette index` first")
     meta = read_meta(gen)
     check_format(meta)
+    return gen, meta
+
+
+def open_generation(gen: Path) -> FileIndex:
+    """Open the Whoosh index of ``gen``, whose format :func:`live_meta` checked; one line of
+    error when it still cannot be read."""
+    from whoosh import index as whoosh_index
+
     try:
         ix = whoosh_index.open_dir(str(gen))
     except (OSError, whoosh_index.EmptyIndexError) as exc:
@@ -256,7 +276,7 @@ def open_live(layout: Layout) -> tuple[FileIndex, Path, dict[str, Any]]:
             f"{gen}: cannot read the index ({type(exc).__name__}: {exc}); it was probably written"
             " by another version: run `gazette index --rebuild`"
         ) from None
-    return ix, gen, meta
+    return ix
 
 
 def swap_live(layout: Layout, gen: Path) -> None:

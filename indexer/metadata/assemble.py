@@ -28,7 +28,7 @@ from indexer.metadata.issuers import (
     signing_person,
 )
 from indexer.metadata.numbers import doc_number, split_order_title
-from indexer.metadata.review import review_issue, title_review
+from indexer.metadata.review import ocr_review, review_issue, title_review
 from indexer.parse.body import attachment_list, enclosed_title, label_enclosed, label_lines, render
 from indexer.parse.split import Block, Issue, Line, PageLike, split_issue
 from indexer.recognise.dates import (
@@ -153,15 +153,14 @@ def _record(block: Block, pages: Sequence[PageLike], gazette: Gazette, source: s
 
 def _mark_ocr(rec: Record, lines: Sequence[Line], pages: Sequence[PageLike]) -> None:
     """A record read from OCR'd pages says so, with the mean recognition score of its pages
-    (a page of an :class:`~indexer.extract.page.Page` carries it; other pages have none)."""
-    scores = [
-        score
-        for index in sorted({line.page for line in lines})
-        if (score := getattr(pages[index], "ocr_confidence", None)) is not None
-    ]
+    (a page of an :class:`~indexer.extract.page.Page` carries it; other pages have none), and
+    names in its review the fields OCR read with a low score (see :func:`ocr_review`)."""
+    own = [pages[index] for index in sorted({line.page for line in lines})]
+    scores = [s for page in own if (s := getattr(page, "ocr_confidence", None)) is not None]
     if scores:
         rec.ocr = True
         rec.ocr_confidence = round(sum(scores) / len(scores), 4)
+        rec.review += ocr_review(rec, [ln for page in own for ln in getattr(page, "ocr_lines", ())])
 
 
 def _issuers(rec: Record, body: Sequence[Line], block: Block, noted: list[str]) -> list[str]:

@@ -32,8 +32,6 @@ from pathlib import Path
 
 from indexer.chars import HAN, fold_width
 from indexer.errors import ConfigError, QueryError
-from indexer.recognise.dates import is_record_date, parse_date_line
-from indexer.recognise.docnum import iter_doc_numbers
 from indexer.records import Record
 
 # The fields a staff member may correct, in the order the file and ``corrected`` list them.
@@ -138,6 +136,9 @@ def _check_text(name: str, text: str) -> str | None:
 
 def _check_doc_number(name: str, text: str) -> str | None:
     """The canonical 文号 when ``text`` is one 文号 and nothing else."""
+    # The recognisers compile many patterns; only a correction being checked needs them.
+    from indexer.recognise.docnum import iter_doc_numbers
+
     hits = iter_doc_numbers(text)
     if len(hits) != 1 or hits[0][1] != 0 or hits[0][2] != len(text):
         return None
@@ -149,6 +150,8 @@ def _check_doc_type(name: str, text: str) -> str | None:
 
 
 def _check_date(name: str, text: str) -> str | None:
+    from indexer.recognise.dates import is_record_date, parse_date_line
+
     if is_record_date(text):
         return text if 1800 <= int(text[:4]) <= 2099 else None
     return parse_date_line(text)

@@ -17,7 +17,6 @@ set from the latest TOC alone, so that it can never remove a file of a committed
 
 from __future__ import annotations
 
-import re
 import shutil
 from itertools import accumulate
 from pathlib import Path
@@ -28,6 +27,9 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import _DEF_INDEX_NAME, TOC, FileIndex
 from whoosh.matching import ListMatcher
 from whoosh.util.numeric import length_to_byte
+
+from indexer.index.tocname import SEGMENT_FILE, TEMP_SUFFIXES, TOC_TEMP, latest_generation
+from indexer.index.tocname import TOC as TOC_NAME
 
 Postings = tuple[list[int], list[float]]  # document numbers ascending, and their weights
 
@@ -117,27 +119,9 @@ def length_bytes(reader: LengthReader, fieldname: str) -> bytes:
         )
 
 
-def latest_generation(path: Path) -> int:
-    """The generation number of the newest table of contents in the index directory ``path``,
-    -1 when there is none, read from the file names alone (nothing is unpickled).
-
-    Raises OSError when the directory cannot be listed.
-    """
-    return int(TOC._latest_generation(FileStorage(str(path)), _DEF_INDEX_NAME))
-
-
 def segment_count(ix: FileIndex) -> int:
     """How many segments the index's latest table of contents lists."""
     return len(ix._segments())
-
-
-_NAME = re.escape(_DEF_INDEX_NAME)
-_TOC = re.compile(rf"_{_NAME}_(\d+)\.toc")  # a committed TOC: ``_MAIN_<generation>.toc``
-_TOC_TEMP = re.compile(rf"_{_NAME}_\d+\.toc\..+")  # a TOC being written, renamed when complete
-_SEGMENT_FILE = re.compile(rf"({_NAME}_[0-9a-z]+)\..+")  # ``MAIN_<segid>.<ext>``
-# Whoosh's temporary storage (a folder ``MAIN.tmp``), a compound file being assembled, and our
-# own files written beside the index before their rename (``sources.json.tmp`` and the like).
-_TEMP_SUFFIXES = (".tmp", ".ctmp")
 
 
 def referenced_segments(folder: Path) -> set[str] | None:
@@ -146,7 +130,7 @@ def referenced_segments(folder: Path) -> set[str] | None:
     """
     storage = FileStorage(str(folder))
     try:
-        generation = TOC._latest_generation(storage, _DEF_INDEX_NAME)
+        generation = latest_generation(folder)
         if generation < 0:
             return None
         toc = TOC.read(storage, _DEF_INDEX_NAME, gen=generation)
@@ -172,18 +156,18 @@ def unreferenced(folder: Path, segments: set[str]) -> list[Path]:
     ...     sorted(p.name for p in unreferenced(Path(tmp), {"MAIN_keep"}))
     ['MAIN.tmp', 'MAIN_gone._stored.col', 'MAIN_gone.trm', '_MAIN_2.toc', '_MAIN_4.toc.1733.5', 'sources.json.tmp']
     """  # noqa: E501
-    tocs = {p: int(m.group(1)) for p in folder.iterdir() if (m := _TOC.fullmatch(p.name))}
+    tocs = {p: int(m.group(1)) for p in folder.iterdir() if (m := TOC_NAME.fullmatch(p.name))}
     latest = max(tocs.values(), default=-1)
     found = []
     for path in folder.iterdir():
         name = path.name
-        segment = _SEGMENT_FILE.fullmatch(name)
+        segment = SEGMENT_FILE.fullmatch(name)
         if path in tocs:
             unused = tocs[path] != latest
         elif segment:
             unused = segment.group(1) not in segments
         else:
-            unused = bool(_TOC_TEMP.fullmatch(name)) or name.endswith(_TEMP_SUFFIXES)
+            unused = bool(TOC_TEMP.fullmatch(name)) or name.endswith(TEMP_SUFFIXES)
         if unused:
             found.append(path)
     return found
