@@ -9,22 +9,31 @@ loader reads the source; its records are matched one-to-one to the truth documen
 both have one, else by title similarity, best pairs first. Printed per file and in total:
 documents found, missed and extra; per field (title, doc_number, issuer, doc_type, date, page)
 the share right over the matched documents; the first ``--show N`` misses of each field; and
-pages per second of extraction: ``pg/s`` over the files with a text layer on every page, ``ocr/s``
-the pages read by OCR per second over the files that have any (without the OCR cache, so every
-page is recognised). To measure OCR on a text-layer sample, make an image-only copy of it and
-put its truth beside it as ``X.truth.json`` (a golden list will do).
+the speed of extraction, split between the two ways a page is read:
+
+- ``text`` pages came from the text layer, ``text/s`` per second of the file's time outside
+  OCR (reading the PDF, layout, splitting and metadata of the whole file);
+- ``ocr`` pages were read by OCR (the pages the product decided to recognise, as it tells
+  :attr:`~indexer.extract.ocr.OcrOptions.on_plan`), ``ocr/s`` per second spent rendering and
+  recognising them, with a new, empty OCR cache, so every page is recognised;
+- ``cached/s``: the same pages read again from that cache (a rebuild), for files with OCR pages.
+
+To measure OCR on a text-layer sample, make a scanned copy of it with ``bench/image_only.py``,
+which puts its truth beside it.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import difflib
 import json
 import re
 import sys
+import tempfile
 import time
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +44,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from indexer.errors import ExtractionError  # noqa: E402
+from indexer.extract import pages as extract_pages  # noqa: E402
+from indexer.extract.ocr import OcrOptions, OcrPage  # noqa: E402
 from indexer.index.sources import load_records  # noqa: E402
 from indexer.recognise.docnum import canonical_doc_number  # noqa: E402
 from indexer.records import Record  # noqa: E402
@@ -47,6 +58,8 @@ _BRACKETS = str.maketrans(
 )
 _DROP = re.compile(r"[\s《》〈〉「」『』“”\"'‘’]")
 _STATE_ORDER = re.compile(r"^中华人民共和国国务院令")
+# The name indexer.extract.pages calls the OCR step by (imported from indexer.extract.ocr).
+_OCR_STEP = "recognise_pages"
 
 
 @dataclass(frozen=True)
@@ -71,6 +84,8 @@ class FileResult:
     pages: int
     ocr_pages: int
     seconds: float
+    ocr_seconds: float = 0.0
+    cached_seconds: float = 0.0
     traits: dict[str, Any] = field(default_factory=dict)
     error: str = ""
 
@@ -189,29 +204,68 @@ def count_pages(path: Path) -> int:
         return sum(1 for _ in PDFPage.get_pages(fh))
 
 
-def count_ocr_pages(path: Path) -> int:
-    """Pages of a PDF without any text (those OCR reads), from pdfium's text of each page."""
-    if path.suffix.lower() != ".pdf":
-        return 0
-    import pypdfium2 as pdfium  # type: ignore[import-untyped]
+@dataclass
+class OcrMeter:
+    """What OCR did during one extraction: the pages the product said it would recognise, and
+    the pages and seconds of its render-and-recognise step as timed here."""
 
-    document = pdfium.PdfDocument(str(path))
+    planned: int = 0
+    timed: int = 0
+    seconds: float = 0.0
+
+    def plan(self, pages: int) -> None:
+        self.planned += pages
+
+
+@contextlib.contextmanager
+def metered(meter: OcrMeter) -> Iterator[None]:
+    """Time the product's OCR step (:func:`indexer.extract.ocr.recognise_pages`, as
+    :mod:`indexer.extract.pages` calls it) while a file is extracted; nothing else changes."""
+    real = getattr(extract_pages, _OCR_STEP)
+
+    def timed(path: Path, numbers: Sequence[int], options: OcrOptions) -> list[OcrPage]:
+        started = time.perf_counter()
+        try:
+            read: list[OcrPage] = real(path, numbers, options)
+            return read
+        finally:
+            meter.seconds += time.perf_counter() - started
+            meter.timed += len(numbers)
+
+    setattr(extract_pages, _OCR_STEP, timed)
     try:
-        return sum(1 for page in document if page.get_textpage().count_chars() == 0)
+        yield
     finally:
-        document.close()
+        setattr(extract_pages, _OCR_STEP, real)
+
+
+def extract(source: Path, cache: Path) -> tuple[list[Record], str, float, OcrMeter]:
+    """The product's records of one source (or why it failed), the seconds they took, and what
+    OCR did, with ``cache`` as the OCR cache."""
+    meter = OcrMeter()
+    options = OcrOptions(cache=cache, on_plan=meter.plan)
+    started = time.perf_counter()
+    with metered(meter):
+        try:
+            records, error = load_records(source, source.name, ocr=options), ""
+        except ExtractionError as exc:
+            records, error = [], str(exc)
+    seconds = time.perf_counter() - started
+    if meter.timed != meter.planned:
+        sys.exit(
+            f"{source.name}: OCR planned {meter.planned} pages but {meter.timed} were timed;"
+            " indexer.extract.pages no longer calls recognise_pages as metered() expects"
+        )
+    return records, error, seconds, meter
 
 
 def evaluate(pair: Pair) -> FileResult:
-    """Extract one source with the product's loader and compare it with its truth."""
+    """Extract one source with the product's loader and compare it with its truth; a source
+    with pages read by OCR is extracted twice, the second time from the first run's cache."""
     truth, traits = load_truth(pair.truth)
-    started = time.perf_counter()
-    try:
-        records = load_records(pair.source, pair.source.name)
-        error = ""
-    except ExtractionError as exc:
-        records, error = [], str(exc)
-    seconds = time.perf_counter() - started
+    with tempfile.TemporaryDirectory(prefix="extraction-ocr-cache-") as cache:
+        records, error, seconds, ocr = extract(pair.source, Path(cache))
+        cached = extract(pair.source, Path(cache))[3] if ocr.planned else OcrMeter()
     pairs = match(truth, records)
     right = dict.fromkeys(FIELDS, 0)
     misses: dict[str, list[tuple[str, str, str]]] = {f: [] for f in FIELDS}
@@ -234,8 +288,10 @@ def evaluate(pair: Pair) -> FileResult:
         right=right,
         misses=misses,
         pages=count_pages(pair.source),
-        ocr_pages=count_ocr_pages(pair.source),
+        ocr_pages=ocr.planned,
         seconds=seconds,
+        ocr_seconds=ocr.seconds,
+        cached_seconds=cached.seconds,
         traits=traits,
         error=error,
     )
@@ -247,11 +303,11 @@ def totals(results: list[FileResult]) -> dict[str, Any]:
     documents = sum(r.documents for r in results)
     right = {f: sum(r.right[f] for r in results) for f in FIELDS}
     pages = sum(r.pages for r in results)
-    text_only = [r for r in results if not r.ocr_pages]
-    scanned = [r for r in results if r.ocr_pages]
-    text_seconds = sum(r.seconds for r in text_only)
-    ocr_seconds = sum(r.seconds for r in scanned)
-    ocr_pages = sum(r.ocr_pages for r in scanned)
+    ocr_pages = sum(r.ocr_pages for r in results)
+    # A file's time outside OCR is its text pages' time; a file of scans only has none.
+    text_seconds = sum(r.seconds - r.ocr_seconds for r in results if r.pages > r.ocr_pages)
+    ocr_seconds = sum(r.ocr_seconds for r in results)
+    cached_seconds = sum(r.cached_seconds for r in results)
     return {
         "files": len(results),
         "documents": documents,
@@ -265,12 +321,19 @@ def totals(results: list[FileResult]) -> dict[str, Any]:
         if documents
         else 0.0,
         "pages": pages,
+        "seconds": round(sum(r.seconds for r in results), 2),
+        "text_pages": pages - ocr_pages,
+        "text_pages_per_second": _rate(pages - ocr_pages, text_seconds, 1),
         "ocr_pages": ocr_pages,
-        "pages_per_second": round(sum(r.pages for r in text_only) / text_seconds, 1)
-        if text_seconds
-        else 0.0,
-        "ocr_pages_per_second": round(ocr_pages / ocr_seconds, 3) if ocr_seconds else 0.0,
+        "ocr_seconds": round(ocr_seconds, 2),
+        "ocr_pages_per_second": _rate(ocr_pages, ocr_seconds, 3),
+        "cached_ocr_pages_per_second": _rate(ocr_pages, cached_seconds, 1),
     }
+
+
+def _rate(pages: int, seconds: float, digits: int) -> float:
+    """Pages per second, 0 when there were none."""
+    return round(pages / seconds, digits) if pages and seconds > 0 else 0.0
 
 
 def by_trait(results: list[FileResult]) -> dict[str, dict[str, Any]]:
@@ -291,12 +354,23 @@ def by_trait(results: list[FileResult]) -> dict[str, dict[str, Any]]:
 
 def _row(name: str, figures: dict[str, Any]) -> str:
     shares = " ".join(f"{figures['field_share'][f] * 100:5.1f}" for f in FIELDS)
+    ocr = figures["ocr_pages"]
+    rates = (
+        _shown(figures["text_pages"], figures["text_pages_per_second"], 8, 1),
+        f"{ocr:5}",
+        _shown(ocr, figures["ocr_pages_per_second"], 7, 3),
+        _shown(ocr, figures["cached_ocr_pages_per_second"], 8, 1),
+    )
     return (
         f"{name[:40]:40} {figures['found']:4}/{figures['documents']:<4} {figures['missed']:4} "
         f"{figures['extra']:5} {shares} {figures['fields_share_of_truth'] * 100:6.1f} "
-        f"{figures['pages']:5} {figures['ocr_pages']:4} {figures['pages_per_second']:6.1f}"
-        f" {figures['ocr_pages_per_second']:6.3f}"
+        f"{figures['seconds']:7.1f} {figures['text_pages']:5} {' '.join(rates)}"
     )
+
+
+def _shown(pages: int, rate: float, width: int, digits: int) -> str:
+    """A rate in its column, or a dash when no page was read that way."""
+    return f"{rate:{width}.{digits}f}" if pages else f"{'-':>{width}}"
 
 
 def iter_report(results: list[FileResult], show: int, traits: bool) -> Iterator[str]:
@@ -304,7 +378,7 @@ def iter_report(results: list[FileResult], show: int, traits: bool) -> Iterator[
     head = " ".join(f"{f[:5]:>5}" for f in FIELDS)
     yield (
         f"{'file':40} {'found':>9} {'miss':>4} {'extra':>5} {head} {'all%':>6}"
-        " pages  ocr   pg/s  ocr/s"
+        f" {'s':>7} {'text':>5} {'text/s':>8} {'ocr':>5} {'ocr/s':>7} {'cached/s':>8}"
     )
     for result in results:
         yield _row(result.name, totals([result])) + (

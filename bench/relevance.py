@@ -1,7 +1,8 @@
 """Relevance of the product beside two reference indexes, per query kind.
 
-    .venv/bin/python bench/relevance.py [--queries tests/data/queries.json] [--slice N]
-                                        [--laws N] [--work DIR] [--json out.json] [--verbose]
+    .venv/bin/python bench/relevance.py [--set seed|zoo|all] [--queries tests/data/queries.json]
+                                        [--zoo bench/zoo/out] [--slice N] [--laws N]
+                                        [--work DIR] [--json out.json] [--verbose]
     .venv/bin/python bench/relevance.py --known-items [--sample N] [--seed 15] [--kinds K,…]
                                         [--work DIR]
 
@@ -14,13 +15,15 @@ The two references index the records the product extracted (read back from its i
 * ``textbook``  ``jieba.analyse.ChineseAnalyzer`` on title and body, Whoosh's default parser;
 * ``bigram``    Whoosh's ``NgramTokenizer(2)`` on title and body, Whoosh's default parser.
 
-The first mode runs a query set (``tests/data/queries.json``: the seed gazette and
-``laws-sample.jsonl``). A query's ``expect`` lists documents by 文号 or, for documents without
-one, by exact title; an empty list means "should find nothing". Kinds are reported in two
-groups: *ranking* kinds, plain words any index can express, and *feature* kinds (文号 and their
-variants, traditional characters, exact phrases, operators, expected-empty), which the
-references cannot express and are shown for completeness. Each quoted phrase is also run
-without its quotes, in words mode, as the ranking kind ``phrase_words``.
+The first mode runs the query sets (``--set``, both by default, each reported apart; see
+``bench/relevance_sets.py``): the seed set (``tests/data/queries.json`` over the seed gazette and
+``laws-sample.jsonl``) and the zoo set (``bench/queries_zoo.py`` over the layout zoo's PDFs and
+OCR texts). A query's ``expect`` lists documents by 文号 or, for documents without one, by
+title; an empty list means "should find nothing". Kinds are reported in two groups: *ranking*
+kinds, plain words any index can express, and *feature* kinds (文号 and their variants,
+traditional characters, exact phrases, operators, expected-empty), which the references cannot
+express and are shown for completeness. Each quoted phrase is also run without its quotes, in
+words mode, as the ranking kind ``phrase_words``.
 
 ``--known-items`` indexes the 3,423 bench laws and asks, for a seeded sample of them, three
 queries per law (see ``bench/queries_known.py``): its whole title, a phrase of 8–12 characters
@@ -38,6 +41,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -50,9 +54,6 @@ from indexer.recognise.docnum import canonical_doc_number  # noqa: E402
 from indexer.records import Record  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus"
-SEED = CORPUS / "seed" / "lishi-gazette-2024-1.txt"
-LAWS = CORPUS / "laws-sample.jsonl"
-DEFAULT_QUERIES = ROOT / "tests" / "data" / "queries.json"
 SYSTEMS = ("ours", "textbook", "bigram")
 TOP = 10
 RANKING_KINDS = ("topic", "title", "person", "name", "subword", "abbreviation", "phrase_words")
@@ -93,6 +94,7 @@ def build_product(project: Path, sources: dict[str, Path], jobs: int = 2) -> Pro
     for name, path in sources.items():
         link = src / name
         if not link.exists():
+            link.parent.mkdir(parents=True, exist_ok=True)
             link.symlink_to(path.resolve())
     config = shipped_config(project)
     start = time.perf_counter()
@@ -308,34 +310,6 @@ def slice_queries(queries: list[dict[str, Any]], n: int) -> list[dict[str, Any]]
     return picked
 
 
-def select_laws(queries: list[dict[str, Any]], laws: int, path: Path = LAWS) -> list[str]:
-    """Lines of ``path``: every law a query expects and the first ``laws`` others."""
-    wanted = {e for q in queries for e in q["expect"]}
-    wanted |= {normalise(e) for e in wanted}
-    keep, others = [], 0
-    for line in path.read_text(encoding="utf-8").splitlines():
-        row = json.loads(line)
-        names = {row.get("title", ""), normalise(row.get("title", ""))}
-        if row.get("doc_number"):
-            names.add(canonical_doc_number(row["doc_number"]) or row["doc_number"])
-        if names & wanted or others < laws:
-            others += not names & wanted
-            keep.append(line)
-    return keep
-
-
-def query_set_sources(queries: list[dict[str, Any]], laws: int, where: Path) -> dict[str, Path]:
-    """The seed gazette and the law sample (or the part of it ``laws`` selects)."""
-    for path in (SEED, LAWS):
-        if not path.is_file():
-            sys.exit(f"relevance corpus missing: {path}")
-    if laws < 0:
-        return {SEED.name: SEED, LAWS.name: LAWS}
-    subset = where / f"laws-{laws}.jsonl"
-    subset.write_text("\n".join(select_laws(queries, laws)) + "\n", encoding="utf-8")
-    return {SEED.name: SEED, subset.name: subset}
-
-
 def evaluate(
     queries: list[dict[str, Any]],
     sources: dict[str, Path],
@@ -404,8 +378,12 @@ def to_json(
 
 
 def main(argv: list[str] | None = None) -> int:
+    from relevance_sets import DEFAULT_QUERIES, RUNS, SETS, ZOO
+
     ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
-    ap.add_argument("--queries", type=Path, default=DEFAULT_QUERIES)
+    ap.add_argument("--set", choices=[*SETS, "all"], default="all", help="the query set(s) run")
+    ap.add_argument("--queries", type=Path, default=DEFAULT_QUERIES, help="the seed set")
+    ap.add_argument("--zoo", type=Path, default=ZOO, help="the layout zoo (made when missing)")
     ap.add_argument("--slice", type=int, default=0, help="only N queries, spread over the kinds")
     ap.add_argument("--laws", type=int, default=-1, help="at most N laws besides expected ones")
     ap.add_argument("--known-items", action="store_true", help="known-item queries, bench laws")
@@ -414,10 +392,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--kinds", default="", help="known items: comma-separated kinds to ask")
     ap.add_argument("--work", type=Path, help="keep the indexes here and reuse them")
     ap.add_argument("--jobs", type=int, default=2)
-    ap.add_argument("--json", type=Path, help="write the figures and rankings here")
+    ap.add_argument("--json", type=Path, help="write the figures and rankings here, by set")
     ap.add_argument("--systems", default=",".join(SYSTEMS), help="comma-separated subset")
     ap.add_argument("--verbose", action="store_true")
     args = ap.parse_args(argv)
+    figures: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="relevance-") as tmp:
         where = args.work or Path(tmp)
         where.mkdir(parents=True, exist_ok=True)
@@ -425,22 +404,17 @@ def main(argv: list[str] | None = None) -> int:
         if args.known_items:
             from queries_known import run_known_items
 
-            queries, results, groups = run_known_items(args, where, systems)
+            runs = {"known-items": partial(run_known_items, args, where, systems)}
         else:
-            queries = with_phrase_words(json.loads(args.queries.read_text(encoding="utf-8")))
-            if args.slice:
-                queries = slice_queries(queries, args.slice)
-            sources = query_set_sources(queries, args.laws, where)
-            product, results = evaluate(queries, sources, where, systems, args.jobs)
-            known = {*RANKING_KINDS, *FEATURE_KINDS}
-            other = sorted({q["kind"] for q in queries} - known)
-            groups = {"ranking": RANKING_KINDS, "feature": FEATURE_KINDS, "other": other}
-            names = ", ".join(sources)
-            print(f"{len(queries)} queries over {len(product.records)} records ({names})")
-        print(report(results, groups, args.verbose))
+            names = SETS if args.set == "all" else (args.set,)
+            runs = {name: partial(RUNS[name], args, where / name, systems) for name in names}
+        for name, run in runs.items():
+            print(f"=== {name}", flush=True)
+            queries, results, groups = run()
+            print(report(results, groups, args.verbose), flush=True)
+            figures[name] = to_json(queries, results)
     if args.json:
-        text = json.dumps(to_json(queries, results), ensure_ascii=False, indent=1)
-        args.json.write_text(text, encoding="utf-8")
+        args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
 
 
