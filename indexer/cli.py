@@ -370,7 +370,7 @@ def whoosh_only(command: str) -> None:
     if state().config.backend.kind != "whoosh":
         raise ConfigError(
             f"{command} works on the whoosh backend only for now; run it with --backend whoosh"
-            " (OpenSearch serves `gazette index` and `gazette search`)"
+            " (OpenSearch serves `gazette index`, `search`, `show` and `serve`)"
         )
 
 

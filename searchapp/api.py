@@ -6,7 +6,6 @@ and the page agree by construction; errors are ``{"ok": false, "error": …, "st
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, request
@@ -41,11 +40,4 @@ def document(doc_id: str) -> dict[str, Any]:
 @bp.get("/healthz")
 def healthz() -> dict[str, Any]:
     """200 when the index opens and reads; the error handler answers 503 otherwise."""
-    svc = services()
-    snap = svc.engine.snapshot()
-    return {
-        "ok": True,
-        "documents": len(snap.columns.visible(svc.staff)),
-        "generation": f"{Path(snap.key[0]).name}:{snap.key[1]}",
-        "built_at": snap.meta.get("built_at", ""),
-    }
+    return services().health()

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from indexer.cli import WholeNumber, cli, common_options, guarded, state, whoosh_only
+from indexer.cli import WholeNumber, cli, common_options, guarded, state
 from indexer.errors import QueryError
 
 _CLI_NAMES = {
@@ -24,17 +24,10 @@ _CLI_NAMES = {
 }
 
 
-def _services(staff: bool) -> tuple[Any, Any]:
-    from searchapp.documents import Documents
-    from searchapp.engine import Engine
-    from searchapp.search import Searcher
+def _backend(staff: bool) -> Any:
+    from searchapp.backend import open_backend
 
-    if state().config.backend.kind == "opensearch":
-        from searchapp.opensearch_search import OpenSearchSearcher
-
-        return OpenSearchSearcher(state().config, staff=staff), None
-    engine = Engine(state().config)
-    return Searcher(engine, staff=staff), Documents(engine, staff=staff)
+    return open_backend(state().config, staff)
 
 
 @cli.command("search")
@@ -104,7 +97,7 @@ def search_command(
         request = parse_params(params, config.web.page_size)
     except QueryError as exc:
         raise QueryError(_CLI_NAMES.get(exc.param, exc.param), str(exc).split(": ", 1)[1]) from None
-    searcher, _ = _services(staff)
+    searcher = _backend(staff).searcher
     if fmt:
         from searchapp.export import EXPORTS
 
@@ -143,9 +136,7 @@ def _print_result(result: Any) -> None:
 @guarded
 def show_command(key: str, as_json: bool, staff: bool) -> None:
     """Print one document with its metadata and links."""
-    whoosh_only("gazette show")
-    _, documents = _services(staff)
-    view = documents.view(key)
+    view = _backend(staff).documents.view(key)
     if as_json:
         click.echo(json.dumps(view.to_dict(), ensure_ascii=False, indent=1))
         return
@@ -189,7 +180,6 @@ def serve_command(
     from searchapp import create_app
     from searchapp.serving import serve
 
-    whoosh_only("gazette serve")
     config = state().config
     if workers > 1 and not config.web.secret_key:
         # Every worker must sign staff sessions with the same key, or a login made in one

@@ -59,8 +59,44 @@ def sentence_around(text: str, doc_number: str) -> str:
     return ""
 
 
-class Documents:
-    """Look-ups of single documents, honouring visibility."""
+class LinkedDocuments:
+    """A document and its links, from any backend: what each backend supplies is a visible
+    record by id or 文号 (:meth:`record`) and the visible records holding a value of a keyword
+    field (:meth:`by_field`)."""
+
+    def record(self, key: str) -> Record:
+        """A visible document by id or by 文号 (any variant); NotFoundError otherwise."""
+        raise NotImplementedError
+
+    def by_field(self, name: str, value: str) -> list[Record]:
+        """The visible documents whose keyword field ``name`` holds ``value``."""
+        raise NotImplementedError
+
+    def _link(self, doc_number: str) -> Link:
+        found = self.by_field("doc_number", doc_number)
+        return Link(doc_number, found[0].id, found[0].title) if found else Link(doc_number)
+
+    def view(self, key: str) -> DocumentView:
+        """The document and its links (cites / cited by / repeals / repealed by)."""
+        rec = self.record(key)
+        doc = DocumentView(rec)
+        doc.cites = [self._link(dn) for dn in rec.cites if dn not in rec.repeals]
+        doc.repeals = [self._link(dn) for dn in rec.repeals]
+        if rec.doc_number:
+            doc.cited_by = [
+                Link(r.doc_number, r.id, r.title)
+                for r in self.by_field("cites", rec.doc_number)
+                if r.id != rec.id
+            ]
+            doc.repealed_by = [
+                Link(r.doc_number, r.id, r.title, sentence_around(r.body, rec.doc_number))
+                for r in self.by_field("repeals", rec.doc_number)
+            ]
+        return doc
+
+
+class Documents(LinkedDocuments):
+    """Look-ups of single documents in the embedded index, honouring visibility."""
 
     def __init__(self, engine: Engine, staff: bool = False) -> None:
         self.engine = engine
@@ -71,7 +107,8 @@ class Documents:
         return sorted(n for n in query.docs(searcher) if n in visible)
 
     def find(self, key: str) -> tuple[int, Record]:
-        """A visible document by id or by 文号 (any variant); NotFoundError otherwise."""
+        """A visible document by id or by 文号 (any variant), with its document number;
+        NotFoundError otherwise."""
         with self.engine.searcher() as (snap, searcher):
             docnums = self._visible_docnums(snap, searcher, Term("id", key))
             if not docnums:
@@ -83,31 +120,12 @@ class Documents:
                 raise NotFoundError(f"no document {key!r}")
             return docnums[0], doc_to_record(searcher.stored_fields(docnums[0]))
 
-    def _by_field(self, name: str, value: str) -> list[Record]:
+    def record(self, key: str) -> Record:
+        return self.find(key)[1]
+
+    def by_field(self, name: str, value: str) -> list[Record]:
         with self.engine.searcher() as (snap, searcher):
             return [
                 doc_to_record(searcher.stored_fields(n))
                 for n in self._visible_docnums(snap, searcher, Term(name, value))
             ]
-
-    def _link(self, doc_number: str) -> Link:
-        found = self._by_field("doc_number", doc_number)
-        return Link(doc_number, found[0].id, found[0].title) if found else Link(doc_number)
-
-    def view(self, key: str) -> DocumentView:
-        """The document and its links (cites / cited by / repeals / repealed by)."""
-        _, rec = self.find(key)
-        doc = DocumentView(rec)
-        doc.cites = [self._link(dn) for dn in rec.cites if dn not in rec.repeals]
-        doc.repeals = [self._link(dn) for dn in rec.repeals]
-        if rec.doc_number:
-            doc.cited_by = [
-                Link(r.doc_number, r.id, r.title)
-                for r in self._by_field("cites", rec.doc_number)
-                if r.id != rec.id
-            ]
-            doc.repealed_by = [
-                Link(r.doc_number, r.id, r.title, sentence_around(r.body, rec.doc_number))
-                for r in self._by_field("repeals", rec.doc_number)
-            ]
-        return doc

@@ -69,6 +69,30 @@ class OpenSearchSearcher:
         self.staff = staff
         self._schemas: dict[str, Any] = {}
 
+    def health(self) -> dict[str, Any]:
+        """For ``/healthz``: the documents this audience may see, the concrete index behind the
+        alias and when it was built, the cluster's colour; an error when it cannot serve."""
+        concrete = self.target.live()
+        if concrete is None:
+            from indexer.errors import IndexMissingError
+
+            raise IndexMissingError(
+                f"no OpenSearch index {self.target.alias!r}: run `gazette index`"
+            )
+        colour = self.target.client.healthy()
+        if colour not in ("green", "yellow"):
+            raise OpenSearchError(f"OpenSearch cluster is {colour or 'not answering'}")
+        body = {"query": {"bool": {"filter": visibility_filter(self.staff)}}}
+        found = self.target.client.call("POST", f"/{self.target.alias}/_count", body)
+        return {
+            "ok": True,
+            "backend": "opensearch",
+            "documents": found["count"],
+            "generation": concrete,
+            "built_at": self.target.meta(concrete).get("built_at", ""),
+            "cluster": colour,
+        }
+
     def _schema(self) -> Any:
         """The Whoosh schema our query parser analyses with: the user words the live index was
         built with, so a query is segmented as the documents were."""

@@ -88,7 +88,10 @@ def document(doc_id: str) -> Any:
         blocks=pageview.body_blocks(rec.body),
         source_url=source_url,
         page_image_url=page_image_url,
-        correction=pageview.correction_inputs(rec) if services().staff else [],
+        # Corrections re-index through the embedded index; OpenSearch does not take them yet.
+        correction=pageview.correction_inputs(rec)
+        if services().engine and services().staff
+        else [],
     )
 
 
@@ -97,7 +100,7 @@ def correct(doc_id: str) -> Any:
     """The staff site's correction form: save the changed fields in the corrections file and
     re-index the document's source (see :mod:`indexer.index.correct`). Not on the public site."""
     svc = services()
-    if not svc.staff:
+    if not svc.staff or svc.engine is None:
         raise NotFoundError("no such page")
     from searchapp.auth import csrf_ok
 
@@ -105,7 +108,7 @@ def correct(doc_id: str) -> Any:
         return error_response(
             400, "表单已过期，请刷新页面后重新提交（CSRF token missing or wrong）"
         )
-    _, rec = svc.documents.find(doc_id)
+    rec = svc.documents.record(doc_id)
     changes = pageview.form_changes(rec, request.form)
     if not changes:
         flash("未作修改（nothing changed）")
@@ -139,7 +142,7 @@ def source_path(root: Path, source: str) -> Path:
 def source(doc_id: str) -> Any:
     """The original PDF or text file of a document, shown inline."""
     svc = services()
-    _, rec = svc.documents.find(doc_id)
+    rec = svc.documents.record(doc_id)
     path = source_path(svc.config.root, rec.source)
     return send_file(
         path, mimetype=SOURCE_TYPES[path.suffix.lower()], download_name=path.name, conditional=True
@@ -153,7 +156,7 @@ def page_image(doc_id: str, number: str) -> Any:
     if not (number.isascii() and number.isdigit() and len(number) <= 6):
         raise NotFoundError("no such page")
     svc = services()
-    _, rec = svc.documents.find(doc_id)
+    rec = svc.documents.record(doc_id)
     path = source_path(svc.config.root, rec.source)
     if path.suffix.lower() != ".pdf":
         raise NotFoundError("the original file is not a PDF: it has no page images")

@@ -6,35 +6,40 @@ here rather than from :mod:`searchapp.webapp`, which imports them to assemble th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from flask import current_app, request
 
 from indexer.config import Config
-from searchapp.documents import Documents
+from searchapp.backend import DocumentBackend, SearchBackend, open_backend
 from searchapp.engine import Engine
 from searchapp.request import SearchRequest, parse_params
-from searchapp.search import Searcher
 
 EXTENSION = "gazette"  # the key of the app's Services in ``app.extensions``
 
 
 @dataclass(frozen=True)
 class Services:
-    """What the views use: built once per app, shared by every request and thread."""
+    """What the views use: built once per app, shared by every request and thread. The
+    backend (:mod:`searchapp.backend`) is the embedded index or OpenSearch; ``engine`` is set
+    for the embedded one only (what only it offers: staff corrections)."""
 
     config: Config
-    engine: Engine
-    searcher: Searcher
-    documents: Documents
+    searcher: SearchBackend
+    documents: DocumentBackend
+    health: Callable[[], dict[str, Any]]
+    engine: Engine | None
     staff: bool
 
     @classmethod
     def build(cls, config: Config, staff: bool) -> Services:
-        """One engine (and its index snapshot) behind both the searcher and the documents."""
-        engine = Engine(config)
+        """One backend (for the embedded index: one engine and its snapshot) behind both the
+        searcher and the documents."""
+        backend = open_backend(config, staff)
         return cls(
-            config, engine, Searcher(engine, staff=staff), Documents(engine, staff=staff), staff
+            config, backend.searcher, backend.documents, backend.health, backend.engine, staff
         )
 
 

@@ -62,8 +62,9 @@ _CID = re.compile(r"\(cid:\d+\)")
 # OCR misreadings that no gazette means: the radical 丶 for the enumeration comma, and a 文号
 # year in brackets of two kinds (〔2023】), which no 文号 rule would read.
 _FIXES = str.maketrans({"丶": "、"})
-_YEAR_BRACKETS = re.compile(r"([〔【\[［])\s*((?:19|20)\d\d)\s*([〕】\]］])")
-_PAIRS = {"〔": "〕", "【": "】", "[": "]", "［": "］"}
+# The closing bracket of a 文号's year is read as 」 or 』 too (on grey renderings).
+_YEAR_BRACKETS = re.compile(r"([〔【\[［「])\s*((?:19|20)\d\d)\s*([〕】\]］」』])")
+_PAIRS = {"〔": "〕", "【": "】", "[": "]", "［": "］", "「": "」"}
 # A page-number footer whose dashes were read as the numeral 一 (``一 1 一``).
 _FOOTER = re.compile(r"^[一—－\-\s]*\d{1,4}[一—－\-\s]*$")
 
@@ -357,6 +358,8 @@ def fix_text(text: str) -> str:
 
     >>> fix_text("各乡丶街道，离政发〔2023】32号、离政发[2024]1号")
     '各乡、街道，离政发〔2023〕32号、离政发[2024]1号'
+    >>> fix_text("离政函〔2024」6号")
+    '离政函〔2024〕6号'
     >>> fix_text("一 1 一"), fix_text("一2—")
     ('— 1 —', '—2—')
     """
