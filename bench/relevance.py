@@ -195,7 +195,7 @@ def run_all(
     itself while indexing: never more than ``jobs`` busy at a time.
     """
     systems = list(systems)
-    refs = [s for s in systems if s != "ours"]
+    refs = [s for s in systems if s not in ("ours", "opensearch")]
     runs: dict[str, dict[str, Any]] = {}
     if "ours" in systems:
         search = product_search(product.config)
@@ -203,6 +203,10 @@ def run_all(
         ranked = [search(q) for q in queries]
         query_s = time.perf_counter() - start
         runs["ours"] = {"ranked": ranked, "build_s": product.build_s, "query_s": query_s}
+    if "opensearch" in systems:
+        from relevance_opensearch import run_opensearch
+
+        runs["opensearch"] = run_opensearch(product.config, queries, TOP)
     if refs:
         n = len(refs)
         with ProcessPoolExecutor(max_workers=max(1, min(jobs, n))) as pool:
@@ -393,7 +397,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--work", type=Path, help="keep the indexes here and reuse them")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--json", type=Path, help="write the figures and rankings here, by set")
-    ap.add_argument("--systems", default=",".join(SYSTEMS), help="comma-separated subset")
+    ap.add_argument(
+        "--systems",
+        default=",".join(SYSTEMS),
+        help="comma-separated, of ours, textbook, bigram and opensearch (a node of its own)",
+    )
     ap.add_argument("--verbose", action="store_true")
     args = ap.parse_args(argv)
     figures: dict[str, Any] = {}
