@@ -10,23 +10,36 @@ every other match.
 
 from __future__ import annotations
 
-import heapq
+import threading
 from collections.abc import Callable
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
 
+import numpy as np
+from numpy.typing import NDArray
 from whoosh.scoring import BM25F, WeightingModel
 
 from indexer.analysis.normalise import normalise
 from indexer.analysis.tokens import PHRASE_SEP, phrase_key, phrase_needle
+
+if TYPE_CHECKING:
+    from searchapp.evaluate import DocArray, Matches
 
 # Left out when titles are compared: laws are cited with and without the state's name.
 STATE_NAME = "中华人民共和国"
 # Besides the titles that contain the query's text, the best-scored matches whose titles are
 # compared with it (titles the query spells without their punctuation: 实施《…》办法).
 TITLE_CANDIDATES = 100
+# Past this many titles containing the query, they are narrowed by length before their keys are
+# compared (a two-character query is in tens of thousands of titles at 147,000 records).
+MANY_TITLES = 1_000
 # Tiers of title equality: the same characters, or the same once the state's name is left out.
 SAME_TITLE, SAME_TITLE_LOOSELY = 2, 1
+
+
+_LOOSE_LENGTHS: WeakKeyDictionary[Any, NDArray[np.int32]] = WeakKeyDictionary()
+_LOOSE_LENGTHS_LOCK = threading.Lock()
 
 
 def weighting() -> WeightingModel:
@@ -49,6 +62,41 @@ def recency_boost(date: str) -> float:
     except ValueError:
         return 1.0
     return 1.0 + 0.05 * min(max((year - 1949) / (2050 - 1949), 0.0), 1.0)
+
+
+def shown_scores(scores: NDArray[np.float64]) -> NDArray[np.float64]:
+    """``round(score, 4)`` of every score, exactly as Python's ``round`` gives it: equal shown
+    scores are ranked by docnum, so the rounding decides ties. Numpy scales, rounds and divides
+    back, which agrees except where the scaled score is within a rounding error of a half: those
+    few are rounded again by ``round``.
+
+    >>> shown_scores(np.array([2.675, 0.00015, 1.23456789, 0.03125])).tolist()
+    [2.675, 0.0001, 1.2346, 0.0312]
+    """
+    scaled = scores * 1e4
+    shown = np.rint(scaled) / 1e4
+    near = np.abs(scaled - np.floor(scaled) - 0.5) <= np.abs(scaled) * 1e-15 + 1e-12
+    for i in np.flatnonzero(near).tolist():
+        shown[i] = round(float(scores[i]), 4)
+    return shown
+
+
+def best_first(keys: NDArray[Any], limit: int | None) -> NDArray[np.intp]:
+    """Positions of the ``limit`` smallest ``keys`` (all when None), smallest first and equal
+    keys in position order: a partial sort when a page needs only the first few.
+
+    >>> best_first(np.array([3.0, 1.0, 2.0, 1.0]), 2).tolist()
+    [1, 3]
+    >>> best_first(np.array([2, 1]), None).tolist()
+    [1, 0]
+    """
+    if limit is not None and limit < len(keys):
+        if limit <= 0:
+            return np.zeros(0, np.intp)
+        kth = np.partition(keys, limit - 1)[limit - 1]
+        candidates = np.flatnonzero(keys <= kth)
+        return candidates[np.argsort(keys[candidates], kind="stable")][:limit]
+    return np.argsort(keys, kind="stable")
 
 
 def title_key(text: str) -> str:
@@ -103,10 +151,10 @@ def plain_text(query: str) -> str | None:
 
 
 def exact_titles_first(
-    searcher: Any, query: str, scores: dict[int, float], alive: Callable[[], bool]
-) -> dict[int, float]:
-    """``scores``, changed in place, with the matches whose title equals the query lifted above
-    all others (no copy: at 147,000 records a match set is too large to copy on every query).
+    searcher: Any, query: str, matches: Matches, alive: Callable[[], bool]
+) -> Matches:
+    """``matches`` with those whose title equals the query lifted above all others; their
+    scores array is changed in place (at 147,000 records a match set is large to copy).
 
     A match whose title key (:func:`title_key`) is the query's gets the best score added twice;
     one that differs only by 中华人民共和国, once. Each tier keeps its own order (BM25F, recency),
@@ -115,35 +163,60 @@ def exact_titles_first(
     """
     text = plain_text(query)
     key = title_key(text) if text else ""
-    if len(key.replace(STATE_NAME, "")) < 2 or not scores:
-        return scores
-    reader = searcher.reader()
+    if len(key.replace(STATE_NAME, "")) < 2 or not len(matches):
+        return matches
     from searchapp.phrasekeys import phrase_keys
 
+    reader = searcher.reader()
     keys = phrase_keys(reader, "title_bi")
-    candidates = set(heapq.nlargest(TITLE_CANDIDATES, scores, key=scores.__getitem__))
-    candidates.update(d for d in _titles_containing(searcher, text or "", alive) if d in scores)
-    tiers = {d: t for d in candidates if (t := title_tier(key, _joined(keys[d])))}
+    docs, scores = matches.docs, matches.scores
+    containing = np.flatnonzero(np.isin(docs, _titles_containing(searcher, text or "", alive)))
+    if len(containing) > MANY_TITLES:  # a few words in thousands of titles: skip most unread
+        loose = _loose_lengths(reader, keys, docs[containing])
+        containing = containing[loose == len(key.replace(STATE_NAME, ""))]
+    candidates = np.union1d(best_first(-scores, TITLE_CANDIDATES), containing)
+    tiers = [
+        (i, t)
+        for i, d in zip(candidates.tolist(), docs[candidates].tolist(), strict=True)
+        if (t := title_tier(key, _joined(keys[d])))
+    ]
     if not tiers:
-        return scores
-    top = max(scores.values())
-    for d, tier in tiers.items():
-        scores[d] += tier * top
-    return scores
+        return matches
+    top = float(scores.max())
+    for i, tier in tiers:
+        scores[i] += tier * top
+    return matches
 
 
-def _titles_containing(searcher: Any, text: str, alive: Callable[[], bool]) -> list[int]:
+def _loose_lengths(reader: Any, keys: Any, docs: DocArray) -> NDArray[np.int32]:
+    """The length of each of ``docs``' title keys without 中华人民共和国: only a title of the
+    query's length in that sense can equal it, even loosely. Kept per reader, filled in as
+    documents are asked for (reading a key is the cost)."""
+    lengths = _LOOSE_LENGTHS.get(reader)
+    if lengths is None:
+        with _LOOSE_LENGTHS_LOCK:
+            lengths = _LOOSE_LENGTHS.setdefault(
+                reader, np.full(reader.doc_count_all(), -1, np.int32)
+            )
+    missing = docs[lengths[docs] < 0].tolist()
+    if missing:
+        found = [len(_joined(keys[d]).replace(STATE_NAME, "")) for d in missing]
+        lengths[missing] = found
+    return lengths[docs]
+
+
+def _titles_containing(searcher: Any, text: str, alive: Callable[[], bool]) -> DocArray:
     """The documents whose title contains ``text`` without 中华人民共和国, as typed."""
-    from searchapp.evaluate import Expired, evaluate
+    from searchapp.evaluate import NONE, Expired, evaluate
     from searchapp.matchers import AdjacentPhrase
 
     norm = normalise(text).replace(STATE_NAME, "")
     if "title_bi" not in searcher.schema:
-        return []
+        return NONE.docs
     analyzer = searcher.schema["title_bi"].analyzer
     grams = [t.text for t in analyzer(norm, mode="query", positions=True)]
     if not grams:
-        return []
+        return NONE.docs
     if len(grams) == 1:
         from whoosh import query as wq
 
@@ -151,6 +224,6 @@ def _titles_containing(searcher: Any, text: str, alive: Callable[[], bool]) -> l
     else:
         phrase = AdjacentPhrase("title_bi", grams, phrase_needle(norm))
     try:
-        return list(evaluate(searcher, phrase, alive))
+        return evaluate(searcher, phrase, alive).docs
     except Expired:
-        return []
+        return NONE.docs

@@ -1,26 +1,30 @@
 """Search: a :class:`SearchRequest` in, a :class:`SearchResult` out. No Flask here.
 
-Filters and facets work on sets of Whoosh docnums and per-document column values, so every
-count is exact: the total is the size of the final set, and each facet counts its values over the
-documents that match the query and every *other* active filter (disjunctive faceting: choosing
-一个发文机关 does not collapse the counts of the others). Internal documents are removed here,
-before anything is counted, unless the caller is staff.
+Filters and facets work on arrays of Whoosh docnums and of per-document column ordinals (see
+:mod:`searchapp.columns`), so every count is exact: the total is the size of the final set, and
+each facet counts its values over the documents that match the query and every *other* active
+filter (disjunctive faceting: choosing 一个发文机关 does not collapse the counts of the others).
+Internal documents are removed here, before anything is counted, unless the caller is staff.
+Hits are ranked by score, equal scores by docnum; only the page's first ones are sorted.
 """
 
 from __future__ import annotations
 
-import heapq
 import threading
 import time
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
+
 from indexer.index.store import doc_to_record
 from indexer.records import Record
+from searchapp.columns import Column, ColumnArrays, Mask, column_arrays, date_range
 from searchapp.engine import Columns, Engine
-from searchapp.evaluate import Expired, evaluate
+from searchapp.evaluate import NONE, Expired, Matches, evaluate
 from searchapp.request import FACETS, SearchRequest
 
 MAX_FACET_SHOWN = 30
@@ -147,42 +151,23 @@ class SearchResult:
         return data
 
 
-def _within(searcher: Any, query: Any, budget: Budget) -> dict[int, float]:
+def _within(searcher: Any, query: Any, budget: Budget) -> Matches:
     """``query``'s matches and scores, or none once the budget has run out (``budget.check``
     records that, for the page's "results incomplete" notice)."""
     try:
         return evaluate(searcher, query, budget.check)
     except Expired:
-        return {}
-
-
-def _column(columns: Columns, facet: str) -> list[str]:
-    values: list[str] = getattr(columns, facet)
-    return values
+        return NONE
 
 
 def _date_filter(docs: Iterable[int], columns: Columns, request: SearchRequest) -> set[int]:
-    lo, hi = request.date_from, request.date_to
-    if not (lo or hi):
-        return set(docs)
-    dates = columns.date
-    # A date known only to its month (YYYY-MM) is in range when a day of that month is: it
-    # sorts before every day of its month, so only the lower bound needs its month compared.
-    return {
-        n
-        for n in docs
-        if dates[n]
-        and (not lo or dates[n] >= lo or (len(dates[n]) == 7 and dates[n] >= lo[:7]))
-        and (not hi or dates[n] <= hi)
-    }
-
-
-def _facet_filter(
-    docs: Iterable[int], columns: Columns, facet: str, chosen: tuple[str, ...]
-) -> set[int]:
-    values = _column(columns, facet)
-    wanted = set(chosen)
-    return {n for n in docs if values[n] in wanted}
+    """The documents of ``docs`` in the request's date range."""
+    chosen = list(docs)
+    table = date_range(column_arrays(columns).date, request.date_from, request.date_to)
+    if table is None:
+        return set(chosen)
+    ordinals = column_arrays(columns).date.ordinals[np.array(chosen, dtype=np.int64)]
+    return {n for n, kept in zip(chosen, table[ordinals].tolist(), strict=True) if kept}
 
 
 def facet_values(
@@ -205,20 +190,36 @@ def facet_values(
 
 @dataclass(frozen=True)
 class Evaluation:
-    """A query run once over the index: every visible match with its score (BM25F times the
-    recency tie-breaker, exact titles lifted above the rest: see :mod:`searchapp.ranking`).
-    Filters, facets, totals and pages are all derived from it."""
+    """A query run once over the index: every visible match (ascending docnums) with its score
+    (BM25F times the recency tie-breaker, exact titles lifted above the rest: see
+    :mod:`searchapp.ranking`), rounded as shown. Filters, facets, totals and pages are all
+    derived from it."""
 
-    scores: dict[int, float]
+    docs: NDArray[np.int32]
+    scores: NDArray[np.float64]
     expired: bool = False
+
+
+@dataclass(frozen=True)
+class _Found:
+    """Documents in ascending order, with their scores when a query ranks them."""
+
+    docs: NDArray[Any]
+    scores: NDArray[np.float64] | None
+
+    def where(self, keep: Mask | None) -> _Found:
+        if keep is None:
+            return self
+        return _Found(self.docs[keep], None if self.scores is None else self.scores[keep])
 
 
 class EvaluationCache:
     """Recent evaluations, keyed by the query, its mode and scope, the audience and the index
     generation (so a reindex never serves stale results). Bounded by the number of documents
-    held, not of entries: one broad query on a big index can hold a hundred thousand."""
+    held, not of entries: one broad query on a big index can hold a hundred thousand (12 bytes
+    each)."""
 
-    def __init__(self, max_docs: int = 200_000) -> None:
+    def __init__(self, max_docs: int = 2_000_000) -> None:
         self.max_docs = max_docs
         self._items: OrderedDict[tuple[Any, ...], Evaluation] = OrderedDict()
         self._docs = 0
@@ -232,7 +233,7 @@ class EvaluationCache:
             return found
 
     def put(self, key: tuple[Any, ...], value: Evaluation) -> None:
-        size = len(value.scores)
+        size = len(value.docs)
         if value.expired or size > self.max_docs // 4:
             return
         with self._lock:
@@ -242,7 +243,7 @@ class EvaluationCache:
             self._docs += size
             while self._docs > self.max_docs:
                 _, old = self._items.popitem(last=False)
-                self._docs -= len(old.scores)
+                self._docs -= len(old.docs)
 
 
 class Searcher:
@@ -261,12 +262,13 @@ class Searcher:
         return parse_query(request.q, mode=mode or request.mode, scope=request.scope, schema=schema)
 
     def _matching(
-        self, query: Any, searcher: Any, visible: frozenset[int], budget: Budget
-    ) -> set[int]:
+        self, query: Any, searcher: Any, arrays: ColumnArrays, budget: Budget
+    ) -> NDArray[Any]:
         """The visible documents ``query`` matches (all visible ones for no query)."""
         if query is None:
-            return set(visible)
-        return {n for n in _within(searcher, query, budget) if n in visible}
+            return arrays.visible_docs(self.staff)
+        docs = _within(searcher, query, budget).docs
+        return docs[arrays.visible(self.staff)[docs]]
 
     def _evaluate(
         self, request: SearchRequest, parsed: Any, snap: Any, searcher: Any, budget: Budget
@@ -276,28 +278,49 @@ class Searcher:
         cached = self.cache.get(key)
         if cached is not None:
             return cached
-        from searchapp.ranking import exact_titles_first, recency_boost
+        from searchapp.ranking import exact_titles_first, shown_scores
 
         matches = _within(searcher, parsed.query, budget)
-        visible = snap.columns.visible(self.staff)
-        dates = snap.columns.date
-        boosted = {
-            n: score * recency_boost(dates[n]) for n, score in matches.items() if n in visible
-        }
-        boosted = exact_titles_first(searcher, request.q, boosted, budget.check)
-        scores = {n: round(score, 4) for n, score in boosted.items()}
-        result = Evaluation(scores, budget.expired)
+        arrays = column_arrays(snap.columns)
+        visible = arrays.visible(self.staff)[matches.docs]
+        docs = matches.docs[visible]
+        scores = matches.scores[visible] * arrays.recency[docs]  # a new array: lifted in place
+        boosted = exact_titles_first(searcher, request.q, Matches(docs, scores), budget.check)
+        result = Evaluation(boosted.docs, shown_scores(boosted.scores), budget.expired)
         self.cache.put(key, result)
         return result
 
     def _filtered(
-        self, base: set[int], columns: Columns, request: SearchRequest, skip: str | None = None
-    ) -> set[int]:
-        docs = _date_filter(base, columns, request) if skip != "date" else set(base)
+        self, base: NDArray[Any], arrays: ColumnArrays, request: SearchRequest, skip: str = ""
+    ) -> Mask | None:
+        """Which of ``base`` pass the request's filters but ``skip`` (None: all of them)."""
+        tables: list[tuple[Column, Mask]] = []
+        dates = (
+            date_range(arrays.date, request.date_from, request.date_to) if skip != "date" else None
+        )
+        if dates is not None:
+            tables.append((arrays.date, dates))
         for facet in FACETS:
-            if facet != skip and request.selected(facet):
-                docs = _facet_filter(docs, columns, facet, request.selected(facet))
-        return docs
+            chosen = set(request.selected(facet))
+            if facet != skip and chosen:
+                column = arrays.facet(facet)
+                tables.append((column, column.where(chosen.__contains__)))
+        keep: Mask | None = None
+        for column, table in tables:
+            passed = table[column.ordinals[base]]
+            keep = passed if keep is None else keep & passed
+        return keep
+
+    def _found(
+        self, request: SearchRequest, snap: Any, searcher: Any, budget: Budget
+    ) -> tuple[Any, Evaluation | None, _Found]:
+        """The parsed query, its evaluation (None without a query) and the visible matches."""
+        parsed = self._parse(request, snap.schema)
+        if parsed.query is None:
+            docs = column_arrays(snap.columns).visible_docs(self.staff)
+            return parsed, None, _Found(docs, None)
+        evaluation = self._evaluate(request, parsed, snap, searcher, budget)
+        return parsed, evaluation, _Found(evaluation.docs, evaluation.scores)
 
     # -- the public entry points -----------------------------------------------------------
     def search(self, request: SearchRequest) -> SearchResult:
@@ -307,81 +330,61 @@ class Searcher:
 
     def _search(self, request: SearchRequest, snap: Any, searcher: Any) -> SearchResult:
         budget = Budget(self.time_limit)
-        columns = snap.columns
-        parsed = self._parse(request, snap.schema)
-        scores = (
-            None
-            if parsed.query is None
-            else self._evaluate(request, parsed, snap, searcher, budget)
-        )
-        base = set(columns.visible(self.staff)) if scores is None else set(scores.scores)
-        final = self._filtered(base, columns, request)
-        facets = {f: self._facet(f, base, columns, request) for f in FACETS}
-        years = Counter(map(columns.year.__getitem__, final))
-        years.pop("", None)
-        histogram = sorted(years.items())
-        order = self._ranked(scores, final, columns, request, request.page * request.page_size)
+        arrays = column_arrays(snap.columns)
+        parsed, evaluation, base = self._found(request, snap, searcher, budget)
+        final = base.where(self._filtered(base.docs, arrays, request))
+        facets = {f: self._facet(f, base.docs, arrays, request) for f in FACETS}
+        histogram = sorted(arrays.year.counts(final.docs).items())
+        order = self._ranked(final, arrays, request, request.page * request.page_size)
         start = (request.page - 1) * request.page_size
         hits = [
             self._hit(searcher, n, s, parsed) for n, s in order[start : start + request.page_size]
         ]
         warnings = [*request.warnings, *parsed.warnings]
-        if budget.expired or (scores is not None and scores.expired):
+        if budget.expired or (evaluation is not None and evaluation.expired):
             warnings.append(TIMEOUT_WARNING)
-        if request.page > 1 and start >= len(final) and final:
+        total = len(final.docs)
+        if request.page > 1 and start >= total and total:
             warnings.append(
-                f"第 {request.page} 页超出结果范围（共 {-(-len(final) // request.page_size)} 页）"
+                f"第 {request.page} 页超出结果范围（共 {-(-total // request.page_size)} 页）"
             )
-        result = SearchResult(request, len(final), hits, facets, histogram, warnings)
-        if not final:
-            result.zero = self._zero_hint(request, parsed, searcher, columns, base, budget)
+        result = SearchResult(request, total, hits, facets, histogram, warnings)
+        if not total:
+            result.zero = self._zero_hint(request, parsed, searcher, arrays, base.docs, budget)
         return result
 
     def iter_all(self, request: SearchRequest) -> Iterator[Record]:
         """Every matching record in result order (for exports), not just one page."""
         with self.engine.searcher() as (snap, searcher):
             budget = Budget(self.time_limit * 6)  # an export may take longer than a page
-            parsed = self._parse(request, snap.schema)
-            scores = (
-                None
-                if parsed.query is None
-                else self._evaluate(request, parsed, snap, searcher, budget)
-            )
-            columns = snap.columns
-            base = set(columns.visible(self.staff)) if scores is None else set(scores.scores)
-            final = self._filtered(base, columns, request)
-            for n, _ in self._ranked(scores, final, columns, request, None):
+            arrays = column_arrays(snap.columns)
+            _, _, base = self._found(request, snap, searcher, budget)
+            final = base.where(self._filtered(base.docs, arrays, request))
+            for n, _ in self._ranked(final, arrays, request, None):
                 yield doc_to_record(searcher.stored_fields(n))
 
     # -- pieces ----------------------------------------------------------------------------
     def _facet(
-        self, facet: str, base: set[int], columns: Columns, request: SearchRequest
+        self, facet: str, base: NDArray[Any], arrays: ColumnArrays, request: SearchRequest
     ) -> list[FacetValue]:
-        docs = self._filtered(base, columns, request, skip=facet)
-        values = _column(columns, facet)
-        counts = Counter(map(values.__getitem__, docs))
-        counts.pop("", None)
+        """Counts over the matches that pass every filter but this facet's own (disjunctive)."""
+        keep = self._filtered(base, arrays, request, skip=facet)
+        counts = arrays.facet(facet).counts(base if keep is None else base[keep])
         return facet_values(facet, counts, request.selected(facet))
 
     def _ranked(
-        self,
-        scores: Evaluation | None,
-        final: set[int],
-        columns: Columns,
-        request: SearchRequest,
-        limit: int | None,
+        self, final: _Found, arrays: ColumnArrays, request: SearchRequest, limit: int | None
     ) -> list[tuple[int, float | None]]:
-        """Docnums with scores in display order; by date (newest first) when browsing."""
-        if scores is None or request.sort == "date":
-            by_date = sorted(final, key=lambda n: (columns.date[n], -n), reverse=True)
-            return [(n, None) for n in (by_date if limit is None else by_date[:limit])]
-        score = scores.scores
+        """Docnums with scores in display order: by score, equal scores by docnum; by date
+        (newest first, then by docnum) when browsing or asked to."""
+        from searchapp.ranking import best_first
 
-        def rank(n: int) -> tuple[float, int]:
-            return (-score[n], n)
-
-        best = sorted(final, key=rank) if limit is None else heapq.nsmallest(limit, final, key=rank)
-        return [(n, score[n]) for n in best]
+        docs = final.docs
+        if final.scores is None or request.sort == "date":
+            order = best_first(-arrays.date.ordinals[docs], limit)
+            return [(n, None) for n in docs[order].tolist()]
+        order = best_first(-final.scores, limit)
+        return list(zip(docs[order].tolist(), final.scores[order].tolist(), strict=True))
 
     def _hit(self, searcher: Any, docnum: int, score: float | None, parsed: Any) -> Hit:
         return Hit.of(doc_to_record(searcher.stored_fields(docnum)), score, parsed)
@@ -391,33 +394,35 @@ class Searcher:
         request: SearchRequest,
         parsed: Any,
         searcher: Any,
-        columns: Columns,
-        base: set[int],
+        arrays: ColumnArrays,
+        base: NDArray[Any],
         budget: Budget,
     ) -> ZeroHint:
-        visible = columns.visible(self.staff)
         hint = ZeroHint()
         for term, query in parsed.term_queries:
-            hint.terms.append((term, len(self._matching(query, searcher, visible, budget))))
+            hint.terms.append((term, len(self._matching(query, searcher, arrays, budget))))
         for facet in FACETS:
             for value in request.selected(facet):
                 without = request.with_changes(
                     **{facet: tuple(v for v in request.selected(facet) if v != value)}
                 )
-                hint.filters.append((facet, value, len(self._filtered(base, columns, without))))
+                hint.filters.append(
+                    (facet, value, _count(base, self._filtered(base, arrays, without)))
+                )
         if request.date_from or request.date_to:
             undated = request.with_changes(date_from="", date_to="")
+            kept = self._filtered(base, arrays, undated)
             hint.filters.append(
-                (
-                    "date",
-                    f"{request.date_from}~{request.date_to}",
-                    len(self._filtered(base, columns, undated)),
-                )
+                ("date", f"{request.date_from}~{request.date_to}", _count(base, kept))
             )
         if request.q:
             other = "exact" if request.mode == "words" else "words"
             other_parsed = self._parse(request, searcher.schema, mode=other)
-            other_base = self._matching(other_parsed.query, searcher, visible, budget)
+            other_base = self._matching(other_parsed.query, searcher, arrays, budget)
             hint.other_mode = other
-            hint.other_mode_total = len(self._filtered(other_base, columns, request))
+            hint.other_mode_total = _count(other_base, self._filtered(other_base, arrays, request))
         return hint
+
+
+def _count(base: NDArray[Any], keep: Mask | None) -> int:
+    return len(base) if keep is None else int(np.count_nonzero(keep))

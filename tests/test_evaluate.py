@@ -54,7 +54,9 @@ def check_all(folder: Path) -> int:
             if parsed.query is None:
                 continue
             theirs = whoosh_scores(searcher, parsed.query)
-            assert_same(evaluate(searcher, parsed.query), theirs, f"{text} {mode} {scope}")
+            found = evaluate(searcher, parsed.query)
+            assert (found.docs[1:] > found.docs[:-1]).all()  # ascending, each once
+            assert_same(found.as_dict(), theirs, f"{text} {mode} {scope}")
             checked += bool(theirs)
     return checked
 
@@ -103,3 +105,23 @@ def test_term_caches_share_one_budget_across_segments(gazette_index: Any) -> Non
         limits = [_STATES[reader].terms.limit for reader in leaves]
         assert sum(limits) <= MAX_CACHED_POSTINGS
         assert sum(limits) >= MAX_CACHED_POSTINGS - len(leaves)
+
+
+def test_both_ways_of_adding_an_or_give_the_same_scores(
+    gazette_index: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An Or is summed over a dense array or over the union of its lists, by their size: the
+    same documents and the same scores, bit for bit, either way."""
+    from searchapp import evaluate as module
+
+    ix = whoosh_index.open_dir(str(gazette_index.config.index.path))
+    texts = ["法律 OR 条例", "人民 政府 OR 国务院", "规定 OR 办法 OR 通知", "国 OR 省"]
+    with ix.searcher(weighting=weighting()) as searcher:
+        queries = [parse_query(t, schema=searcher.schema).query for t in texts]
+        module._STATES.clear()  # no cached lists shared between the two runs
+        monkeypatch.setattr(module, "SPARSE_OR", 0)
+        dense = [evaluate(searcher, q).as_dict() for q in queries]
+        monkeypatch.setattr(module, "SPARSE_OR", 10**9)
+        sparse = [evaluate(searcher, q).as_dict() for q in queries]
+    assert dense == sparse
+    assert all(dense)
