@@ -15,6 +15,7 @@ import json
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict
+from itertools import chain
 from typing import Any
 
 from indexer.analysis.tokens import JiebaTokenizer
@@ -154,7 +155,9 @@ class OpenSearchIndex:
             ({"index": {"_index": concrete, "_id": rec.id}}, record_to_source(rec, tokenizer))
             for rec in records
         )
-        return send_bulk(self.client, [*pairs, *docs]) - deleted
+        # Streamed: each batch is made, sent and dropped before the next document's tokens
+        # are computed (a list of them all took a gigabyte for 64 MB of text).
+        return send_bulk(self.client, chain(pairs, docs)) - deleted
 
     def save_states(
         self, concrete: str, states: dict[str, SourceState], gone: Iterable[str] = ()
