@@ -137,10 +137,10 @@ def load(gen: Path, ix: Any) -> Manifest:
     """The state of the index in generation ``gen`` (``ix`` open on it): from ``sources.json``
     when it describes the latest commit, else rebuilt from the live documents (then ``dirty``,
     so that the caller, holding the writer lock, writes it)."""
-    current = load_saved(gen)
+    saved, toc = read_file(gen)
+    current = _if_latest(gen, saved, toc)
     if current is not None:
         return current
-    saved, _toc = read_file(gen)
     with ix.reader() as reader:
         found = states_from_index(reader)
     return Manifest(_merge(found, saved or {}), dirty=True)
@@ -150,7 +150,12 @@ def load_saved(gen: Path) -> Manifest | None:
     """The state of the index in ``gen`` from ``sources.json`` alone, when it describes the
     latest commit; None when it does not (then :func:`load` reads the index). Needs nothing of
     Whoosh: a run with nothing to write decides that from this."""
-    saved, toc = read_file(gen)
+    return _if_latest(gen, *read_file(gen))
+
+
+def _if_latest(gen: Path, saved: dict[str, SourceState] | None, toc: int) -> Manifest | None:
+    """The states of ``sources.json`` as read, when its TOC generation is the latest commit of
+    ``gen``; None when they are missing, older, or the folder cannot be listed."""
     try:
         if saved is not None and toc == latest_generation(gen):
             return Manifest(saved)

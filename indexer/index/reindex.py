@@ -27,10 +27,16 @@ from indexer.index import manifest, store
 from indexer.index.carry import PreviousIndex, carry_over
 from indexer.index.ids import Claimed, claim_ids
 from indexer.index.manifest import Fingerprint, Manifest, SourceState
-from indexer.index.report import FileOutcome, ProgressFn, ReadTally, ReindexReport, Status
+from indexer.index.report import (
+    FileOutcome,
+    ProgressFn,
+    ReadTally,
+    ReindexReport,
+    Status,
+    locked_run,
+)
 from indexer.index.sources import SourceFile, id_path, iter_source_files
 from indexer.index.tocname import may_hold_unfinished
-from indexer.lock import WriterLock
 from indexer.metadata.corrections import load_corrections
 from indexer.records import Record
 
@@ -110,17 +116,12 @@ def reindex(
     progress: ProgressFn | None = None,
 ) -> ReindexReport:
     """Bring the index at ``config.index.path`` up to date; see the module docstring."""
-    started = time.monotonic()
     layout = store.Layout(config.index.path)
-    with WriterLock(layout.lock) as lock:
-        report = ReindexReport()
-        if lock.stale:
-            report.notes.append(lock.stale)
+    with locked_run(layout.lock) as report:
         store.remove_old_generations(layout)
         report.notes.extend(_discard_unfinished(layout))
         run = _Run(config, layout, paths, jobs or 0, internal, progress or (lambda p: None), report)
         run.execute(rebuild or layout.current() is None)
-    report.seconds = time.monotonic() - started
     return report
 
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any, Literal
+
+from indexer.lock import WriterLock
 
 Status = Literal["added", "changed", "unchanged", "removed", "failed"]
 STATUSES: tuple[Status, ...] = ("added", "changed", "unchanged", "removed", "failed")
@@ -70,6 +75,20 @@ class ReindexReport:
         }
 
 
+@contextmanager
+def locked_run(lock_path: Path) -> Iterator[ReindexReport]:
+    """A reindex's report, the writer lock at ``lock_path`` held while the run fills it: a
+    stale lock it took over is the first note, and the run's seconds are set at the end. The
+    same for every backend."""
+    started = time.monotonic()
+    with WriterLock(lock_path) as lock:
+        report = ReindexReport()
+        if lock.stale:
+            report.notes.append(lock.stale)
+        yield report
+    report.seconds = time.monotonic() - started
+
+
 @dataclass(frozen=True)
 class Progress:
     """One step of a run, for a progress bar: ``phase`` is "read" (files loaded), "write"
@@ -108,35 +127,26 @@ class ReadTally:
 
     progress: ProgressFn
     files_total: int
-    files_done: int = 0
-    documents: int = 0
-    bytes_done: int = 0
-    current: str = ""
-    ocr_done: int = 0
-    ocr_total: int = 0
+    now: Progress = field(init=False)  # the counts so far
     unread: dict[str, int] = field(default_factory=dict)  # pages planned, not read, by file
 
+    def __post_init__(self) -> None:
+        self.now = Progress("read", files_total=self.files_total)
+
     def tell(self) -> None:
-        self.progress(
-            Progress(
-                "read",
-                self.files_done,
-                self.files_total,
-                self.documents,
-                self.bytes_done,
-                self.current,
-                self.ocr_done,
-                self.ocr_total,
-            )
-        )
+        self.progress(self.now)
 
     def file_read(self, key: str, size: int, documents: int) -> None:
         """A file is read (or failed): ``documents`` more records, ``size`` more bytes."""
-        self.files_done += 1
-        self.bytes_done += size
-        self.documents += documents
-        self.current = key
-        self.ocr_total -= self.unread.pop(key, 0)
+        now = self.now
+        self.now = replace(
+            now,
+            files_done=now.files_done + 1,
+            bytes_done=now.bytes_done + size,
+            documents=now.documents + documents,
+            current=key,
+            ocr_total=now.ocr_total - self.unread.pop(key, 0),
+        )
         self.tell()
 
     def ocr_pages(self, key: str, planned: int, done: int) -> None:
@@ -149,7 +159,7 @@ class ReadTally:
         >>> tally.file_read("a.pdf", 100, 0)  # it gave up after one page
         OCR 1/1 pages
         """
-        self.ocr_total += planned
-        self.ocr_done += done
+        now = self.now
+        self.now = replace(now, ocr_total=now.ocr_total + planned, ocr_done=now.ocr_done + done)
         self.unread[key] = self.unread.get(key, 0) + planned - done
         self.tell()

@@ -19,10 +19,8 @@ from indexer.index import store
 from indexer.index.manifest import Manifest, SourceState
 from indexer.index.opensearch.writer import OpenSearchIndex
 from indexer.index.reindex import _Run
-from indexer.index.report import FileOutcome, ProgressFn, ReindexReport
+from indexer.index.report import FileOutcome, ProgressFn, ReindexReport, locked_run
 from indexer.index.sources import SourceFile
-from indexer.lock import WriterLock
-from indexer.workers import cpu_count
 
 
 def reindex_opensearch(
@@ -35,26 +33,15 @@ def reindex_opensearch(
     progress: ProgressFn | None = None,
 ) -> ReindexReport:
     """Bring the OpenSearch index named by ``[backend]`` up to date with the sources."""
-    started = time.monotonic()
     layout = store.Layout(config.index.path)
     layout.live.parent.mkdir(parents=True, exist_ok=True)
     target = OpenSearchIndex(config.backend)
-    with WriterLock(layout.lock) as lock:
-        report = ReindexReport()
-        if lock.stale:
-            report.notes.append(lock.stale)
+    with locked_run(layout.lock) as report:
         run = _OpenSearchRun(
-            config,
-            layout,
-            paths,
-            jobs or cpu_count(),
-            internal,
-            progress or (lambda p: None),
-            report,
+            config, layout, paths, jobs or 0, internal, progress or (lambda p: None), report
         )
         run.target = target
         run.execute(rebuild or target.live() is None)
-    report.seconds = time.monotonic() - started
     return report
 
 
