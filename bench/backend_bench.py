@@ -23,10 +23,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import replace
@@ -40,6 +38,7 @@ from common import (
     peak_rss_mb,
     percentiles,
     print_table,
+    result_name,
     save,
     text_mb,
     write_project,
@@ -172,17 +171,11 @@ def opensearch_node(url: str | None, heap: str) -> Any:
     if url:
         yield url
         return
-    from indexer.index.opensearch.node import Node, free_port
+    from indexer.index.opensearch.node import temporary_node
 
-    base = Path(tempfile.mkdtemp(prefix="backend-bench-os-"))
-    base.chmod(0o755)  # started by root, the node runs as another user, who must reach it
-    node = Node(base, free_port(), heap=heap)
-    try:
-        print(node.start(), flush=True)
+    with temporary_node("backend-bench-os-", heap) as node:
+        print(f"OpenSearch running at {node.url} (pid {node.pid()}, data {node.base})", flush=True)
         yield node.url
-    finally:
-        node.stop()
-        shutil.rmtree(base, ignore_errors=True)
 
 
 def proc_status_mb(pid: int, field: str) -> float | None:
@@ -310,10 +303,7 @@ def report(
     print_table("OpenSearch node memory after the run", [node])
     print(f"\nload average (1, 5, 15 min): before {load_before}, after {load_average()}")
     save(
-        "backend_bench"
-        + ("-articles" if args.articles else "")
-        + (f"-{args.docs}" if args.docs else "")
-        + ("-hard" if args.mix == "hard" else ""),
+        result_name("backend_bench", args.articles, args.docs, args.mix),
         {
             "source": source.name,
             "records": docs,

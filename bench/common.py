@@ -100,6 +100,16 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
+def result_name(script: str, articles: bool, docs: int | None, mix: str = "standard") -> str:
+    """The name a script's results are saved under, telling its runs apart.
+
+    >>> result_name("query", True, None, "hard"), result_name("index", False, 1000)
+    ('query-articles-hard', 'index-1000')
+    """
+    name = script + ("-articles" if articles else "") + (f"-{docs}" if docs else "")
+    return name + ("-hard" if mix == "hard" else "")
+
+
 def save(name: str, data: dict[str, Any]) -> Path:
     RESULTS.mkdir(parents=True, exist_ok=True)
     data = {

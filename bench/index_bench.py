@@ -30,6 +30,7 @@ from common import (
     iter_laws,
     peak_rss_mb,
     print_table,
+    result_name,
     save,
     text_mb,
     write_project,
@@ -174,7 +175,7 @@ def main() -> None:
         ours["size_vs_text"] = round(ours["index_mb"] / ours["text_mb"], 2)
     print_table(f"index throughput — {source.name}", rows)
     save(
-        "index" + ("-articles" if args.articles else "") + (f"-{args.docs}" if args.docs else ""),
+        result_name("index", args.articles, args.docs),
         {"source": source.name, "rows": rows},
     )
 

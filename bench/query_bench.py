@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from common import ROOT, WORK, percentiles, print_table, save, write_project
+from common import ROOT, WORK, percentiles, print_table, result_name, save, write_project
 from index_bench import corpus, load
 
 CJK_RUN = re.compile(r"[\u4e00-\u9fff]{4,}")
@@ -223,10 +223,7 @@ def main() -> None:
     )
     snippets = snippet_report(records, args.snippets) if args.snippets > 0 else None
     save(
-        "query"
-        + ("-articles" if args.articles else "")
-        + (f"-{args.docs}" if args.docs else "")
-        + ("-hard" if args.mix == "hard" else ""),
+        result_name("query", args.articles, args.docs, args.mix),
         {
             "source": source.name,
             "records": len(records),

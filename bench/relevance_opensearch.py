@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import atexit
 import os
-import shutil
-import tempfile
 import time
+from contextlib import ExitStack
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 from indexer.config import Config
@@ -31,18 +29,11 @@ def node_url() -> str:
     if given:
         _NODE_URL.append(given)
         return given
-    from indexer.index.opensearch.node import Node, free_port
+    from indexer.index.opensearch.node import temporary_node
 
-    base = Path(tempfile.mkdtemp(prefix="relevance-os-"))
-    base.chmod(0o755)  # started by root, the node runs as another user
-    node = Node(base, free_port())
-    node.start()
-
-    def stop() -> None:
-        node.stop()
-        shutil.rmtree(base, ignore_errors=True)
-
-    atexit.register(stop)
+    stack = ExitStack()
+    node = stack.enter_context(temporary_node("relevance-os-"))
+    atexit.register(stack.close)
     _NODE_URL.append(node.url)
     return node.url
 

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from common import ROOT, WORK, percentiles, print_table, save
+from common import ROOT, WORK, percentiles, print_table, result_name, save
 from index_bench import corpus, load
 from query_bench import ours_project, queries
 
@@ -259,7 +259,7 @@ def main() -> None:
         f"web load — {args.clients} clients, {args.seconds:g} s, {len(records)} records", rows
     )
     save(
-        "web" + ("-articles" if args.articles else "") + (f"-{args.docs}" if args.docs else ""),
+        result_name("web", args.articles, args.docs),
         {"source": source.name, "clients": args.clients, "seconds": args.seconds, "rows": rows},
     )
 

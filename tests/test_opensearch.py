@@ -6,7 +6,6 @@ and stopped afterwards. Without Java the tests skip, except under CI (CI=true), 
 from __future__ import annotations
 
 import shutil
-import tempfile
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -16,7 +15,7 @@ from flask.testing import FlaskClient
 
 from indexer.config import Config
 from indexer.index.opensearch.client import OpenSearchError
-from indexer.index.opensearch.node import Node, free_port
+from indexer.index.opensearch.node import Node, temporary_node
 from indexer.index.opensearch.reindex import reindex_opensearch
 from indexer.index.opensearch.writer import OpenSearchIndex
 from indexer.index.reindex import reindex
@@ -35,16 +34,8 @@ LISHI = GAZETTES / "lishi-gazette-2024-1.txt"
 @pytest.fixture(scope="module")
 def node() -> Iterator[Node]:
     require_java()
-    # Not pytest's tmp_path: started by root, the node runs as another user, who must reach it.
-    base = Path(tempfile.mkdtemp(prefix="gazette-os-"))
-    base.chmod(0o755)
-    running = Node(base, free_port())
-    try:
-        running.start()
+    with temporary_node() as running:
         yield running
-    finally:
-        running.stop()
-        shutil.rmtree(base, ignore_errors=True)
 
 
 def _config(node: Node, tmp: Path, sources: Path, alias: str) -> Config:

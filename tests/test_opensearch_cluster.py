@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ import pytest
 from indexer.config import Config
 from indexer.index.opensearch.client import Client
 from indexer.index.opensearch.cluster import Cluster
+from indexer.index.opensearch.node import scratch_folder
 from indexer.index.opensearch.reindex import reindex_opensearch
 from indexer.index.opensearch.writer import OpenSearchIndex
 from searchapp.opensearch_search import OpenSearchSearcher
@@ -34,15 +34,13 @@ QUERIES = [SearchRequest(q=q) for q in ("法律顾问", "通知", "人民政府"
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[Cluster]:
     require_java()
-    base = Path(tempfile.mkdtemp(prefix="gazette-os-cluster-"))
-    base.chmod(0o755)
-    running = Cluster.on_loopback(base, size=3)
-    try:
-        running.start()
-        yield running
-    finally:
-        running.stop()
-        shutil.rmtree(base, ignore_errors=True)
+    with scratch_folder("gazette-os-cluster-") as base:
+        running = Cluster.on_loopback(base, size=3)
+        try:
+            running.start()
+            yield running
+        finally:
+            running.stop()
 
 
 def _config(cluster: Cluster, tmp: Path, sources: Path, alias: str) -> Config:

@@ -21,8 +21,11 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,6 +86,31 @@ def install(base: Path) -> Path:
     (partial / home.name).rename(home)
     shutil.rmtree(partial, ignore_errors=True)
     return home
+
+
+@contextmanager
+def scratch_folder(prefix: str) -> Iterator[Path]:
+    """A temporary base folder for nodes, removed afterwards. Not pytest's ``tmp_path`` nor a
+    private temporary folder: started by root, a node runs as another user, who must reach it."""
+    base = Path(tempfile.mkdtemp(prefix=prefix))
+    base.chmod(0o755)
+    try:
+        yield base
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@contextmanager
+def temporary_node(prefix: str = "gazette-os-", heap: str = "512m") -> Iterator[Node]:
+    """A node of its own, on a free port in a scratch folder: started, and stopped after (for
+    tests and benchmarks)."""
+    with scratch_folder(prefix) as base:
+        node = Node(base, free_port(), heap)
+        try:
+            node.start()
+            yield node
+        finally:
+            node.stop()
 
 
 def free_port() -> int:
