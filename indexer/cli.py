@@ -30,6 +30,7 @@ from indexer.errors import (
     IndexUnreadableError,
     QueryError,
 )
+from indexer.interrupt import first_interrupt_only
 from indexer.names import display_name
 from indexer.numbers import MAX_WHOLE, parse_whole
 
@@ -278,14 +279,15 @@ def index_command(
         config = replace(config, index=replace(config.index, ocr="off"))
     bar = ProgressBar(enabled=not as_json and sys.stderr.isatty())
     try:
-        report = reindex(
-            config,
-            list(paths) or None,
-            rebuild=rebuild,
-            jobs=jobs,
-            internal=internal,
-            progress=bar,
-        )
+        with first_interrupt_only():  # a second Ctrl-C cannot cut the cleanup short
+            report = reindex(
+                config,
+                list(paths) or None,
+                rebuild=rebuild,
+                jobs=jobs,
+                internal=internal,
+                progress=bar,
+            )
     except KeyboardInterrupt:
         # A rebuild removes its unfinished generation and an update cancels its writer: the
         # live index is as it was (see indexer.index.reindex).

@@ -6,6 +6,7 @@ same to a real reindex of a few hundred laws, at a moment chosen by watching wha
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -127,3 +128,20 @@ def test_ctrl_c_is_one_line_and_leaves_the_index_unchanged(
     out = run_cli("index", "src/first.jsonl", "--json", cwd=project)  # the lock was let go
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["files"]["unchanged"] == 1
+
+
+def test_a_second_ctrl_c_does_not_cut_the_cleanup_short(project: Path) -> None:
+    """Two key presses in a row: the first stops the rebuild, the second is set aside while the
+    unfinished generation is removed."""
+    before = _state(project)
+    proc = _start(project, "--rebuild")
+    _wait_for(lambda: len(_gens(project)) > len(before[2]), proc, "a generation was made")
+    _wait_for(lambda: len(_children(proc.pid)) >= 2, proc, "its writers started")
+    os.killpg(proc.pid, signal.SIGINT)
+    for _ in range(5):
+        time.sleep(0.02)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=120)
+    assert (proc.returncode, stderr, stdout) == (130, f"gazette: {INTERRUPTED}\n", "")
+    assert _state(project) == before
