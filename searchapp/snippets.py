@@ -27,7 +27,7 @@ MAX_CANDIDATES = 60
 # :data:`OVERLAP` (so a match across a chunk edge is found), up to SCAN_LIMIT characters.
 CHUNK = 2_000
 OVERLAP = 100
-ENOUGH = 4_000
+ENOUGH = 2 * CHUNK - OVERLAP  # two chunks
 SCAN_LIMIT = 24_000
 ELLIPSIS = "…"
 _SPACE_RE = re.compile(r"\s+")
@@ -109,13 +109,22 @@ def _snap(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 class _Spans:
+    """Matches in order (ascending starts and ends, as :func:`find_matches` gives them)."""
+
     def __init__(self, spans: list[Span]) -> None:
         self.spans = spans
         self.starts = [s[0] for s in spans]
+        self.ends = [s[1] for s in spans]
+        self.needles = [s[2] for s in spans]
+
+    def between(self, start: int, end: int) -> tuple[int, int]:
+        """The index range of the matches wholly inside ``[start, end)``."""
+        lo = bisect_left(self.starts, start)
+        return lo, max(lo, bisect_right(self.ends, end))
 
     def inside(self, start: int, end: int) -> list[Span]:
-        lo, hi = bisect_left(self.starts, start), bisect_left(self.starts, end)
-        return [s for s in self.spans[lo:hi] if s[1] <= end]
+        lo, hi = self.between(start, end)
+        return self.spans[lo:hi]
 
     def straddling(self, pos: int) -> Span | None:
         i = bisect_right(self.starts, pos - 1) - 1
@@ -135,8 +144,8 @@ def _window(text: str, spans: _Spans, anchor: int, size: int) -> tuple[int, int]
 
 
 def _score(spans: _Spans, start: int, end: int) -> int:
-    inside = spans.inside(start, end)
-    return sum(len(n) for n in {needle for _, _, needle in inside}) * 10 + len(inside)
+    lo, hi = spans.between(start, end)
+    return sum(map(len, set(spans.needles[lo:hi]))) * 10 + hi - lo
 
 
 def choose_windows(

@@ -83,13 +83,32 @@ def test_offset_map_equals_one_index_per_character(text: str) -> None:
     """The compact map (gap positions) gives what a list of every character's index gives."""
     from indexer.analysis.normalise import _CJK_GAP_RE, _FOLD, _expansion_map
 
-    folded = text.lower() if text.isascii() else text.translate(_FOLD)
+    folded = text.lower() if text.isascii() else text.translate(_FOLD)  # the definitions
     every = list(range(len(text))) if len(folded) == len(text) else _expansion_map(text)
     removed = {i for gap in _CJK_GAP_RE.finditer(folded) for i in range(*gap.span())}
     expected = [src for i, src in enumerate(every) if i not in removed]
     norm, src = normalise_with_offsets(text)
     assert len(norm) == len(expected)
     assert (list(src) if src is not None else list(range(len(norm)))) == expected
+
+
+def test_fold_changes_what_the_table_changes_over_the_whole_plane() -> None:
+    """The substitution over the class of changing characters folds every character of the
+    Basic Multilingual Plane as the per-character table does; astral text takes the table."""
+    from indexer.analysis.normalise import _FOLD, fold
+
+    plane = "".join(chr(cp) for cp in range(0x10000) if not 0xD800 <= cp < 0xE000)
+    assert fold(plane) == plane.translate(_FOLD)
+    astral = "𠀀國 ＡＢ𝐀臺"  # an ext-B ideograph, then characters that fold
+    assert fold(astral) == astral.translate(_FOLD) == "𠀀国 aba台"
+
+
+@FAST
+@given(st.text(alphabet="中文 \u3000\t\n\u2028ab𠀀", max_size=60))
+def test_gaps_found_from_the_whitespace_are_the_defined_ones(text: str) -> None:
+    from indexer.analysis.normalise import _CJK_GAP_RE, _cjk_gaps
+
+    assert _cjk_gaps(text) == [m.span() for m in _CJK_GAP_RE.finditer(text)]
 
 
 # ---------------------------------------------------------------------------- analyzers
