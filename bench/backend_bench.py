@@ -81,7 +81,10 @@ def time_pages(config: Any, qs: list[str], warm: list[str]) -> dict[str, Any]:
     from searchapp.backend import open_backend
     from searchapp.request import SearchRequest
 
-    searcher = open_backend(config).searcher
+    backend = open_backend(config)
+    if backend.engine is not None:
+        backend.engine.keep_warm()  # as `gazette serve` does before it serves
+    searcher = backend.searcher
     calls = _record_calls(searcher)
     for q in warm:
         searcher.search(SearchRequest(q=q))

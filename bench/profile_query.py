@@ -70,7 +70,9 @@ def main() -> None:
     from searchapp.search import Searcher
 
     project = ours_project(source)
-    searcher = Searcher(Engine(load_config(project / "config.toml")))
+    engine = Engine(load_config(project / "config.toml"))
+    engine.keep_warm()  # as `gazette serve` does before it serves
+    searcher = Searcher(engine)
     for q in warm:
         searcher.search(SearchRequest(q=q))
     profile = cProfile.Profile()

@@ -118,7 +118,9 @@ def time_ours(project: Path, qs: list[str], warm: list[str]) -> list[float]:
     from searchapp.request import SearchRequest
     from searchapp.search import Searcher
 
-    searcher = Searcher(Engine(load_config(project / "config.toml")))
+    engine = Engine(load_config(project / "config.toml"))
+    engine.keep_warm()  # as `gazette serve` does before it serves
+    searcher = Searcher(engine)
     for q in warm:
         searcher.search(SearchRequest(q=q))  # warm-up: open the index, load jieba
     samples = []

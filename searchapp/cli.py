@@ -5,6 +5,7 @@ This module is the console-script entry point (``gazette = searchapp.cli:main``)
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from typing import Any
@@ -192,8 +193,25 @@ def serve_command(
     port = port or config.web.port
     click.echo(f"serving {'staff' if staff else 'public'} site on http://{host}:{port}/", err=True)
     serve(
-        lambda: create_app(config, staff=staff), host, port, threads or config.web.threads, workers
+        lambda: _warm(create_app(config, staff=staff)),
+        host,
+        port,
+        threads or config.web.threads,
+        workers,
     )
+
+
+def _warm(app: Any) -> Any:
+    """The app with its index's phrase keys decoded before it serves (see Engine.keep_warm); an
+    index that cannot be opened yet is reported by the pages, not here."""
+    from indexer.errors import GazetteError
+    from searchapp.webcontext import EXTENSION
+
+    engine = app.extensions[EXTENSION].engine
+    if engine is not None:
+        with contextlib.suppress(GazetteError, OSError):
+            engine.keep_warm()
+    return app
 
 
 def main() -> None:

@@ -139,6 +139,7 @@ class Engine:
         self._lock = threading.Lock()
         self._snapshot: Snapshot | None = None
         self._checked = 0.0
+        self._warm = False
 
     def _identity(self) -> tuple[Path | None, int]:
         gen = self.layout.current()
@@ -163,7 +164,16 @@ class Engine:
             self._snapshot = self._open()
             if snap is not None:
                 snap.pool.retire()
+            if self._warm:  # serving goes on from the old keys and the new ones decoded so far
+                threading.Thread(target=_decode_keys, args=(self._snapshot,), daemon=True).start()
             return self._snapshot
+
+    def keep_warm(self) -> None:
+        """Decode the phrase keys of the index now, and of every later generation in the
+        background as soon as it is opened (a server's start; see :mod:`searchapp.phrasekeys`).
+        Decoding them on demand makes the first exact phrase over many documents slow."""
+        self._warm = True
+        _decode_keys(self.snapshot())
 
     def refresh(self) -> None:
         """Look for a newer index at the next request (this process has just written one)."""
@@ -193,3 +203,13 @@ class Engine:
             yield snap, searcher
         finally:
             snap.pool.release(searcher)
+
+
+def _decode_keys(snap: Snapshot) -> None:
+    from searchapp.phrasekeys import decode_all
+
+    try:
+        with snap.ix.reader() as reader:
+            decode_all(reader)
+    except Exception:  # only a head start: the keys are decoded on demand anyway
+        return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import re
 from pathlib import Path
 
 import pytest
@@ -95,20 +96,25 @@ def test_offset_map_equals_one_index_per_character(text: str) -> None:
 def test_fold_changes_what_the_table_changes_over_the_whole_plane() -> None:
     """The substitution over the class of changing characters folds every character of the
     Basic Multilingual Plane as the per-character table does; astral text takes the table."""
-    from indexer.analysis.normalise import _FOLD, fold
+    from indexer.analysis.normalise import _FOLD, _expansion_map, _fold_mapped, fold
 
     plane = "".join(chr(cp) for cp in range(0x10000) if not 0xD800 <= cp < 0xE000)
-    assert fold(plane) == plane.translate(_FOLD)
+    folded, full = _fold_mapped(plane)
+    assert folded == fold(plane) == plane.translate(_FOLD)
+    assert full == _expansion_map(plane)  # "㎡" and the like expand: every index mapped
     astral = "𠀀國 ＡＢ𝐀臺"  # an ext-B ideograph, then characters that fold
     assert fold(astral) == astral.translate(_FOLD) == "𠀀国 aba台"
 
 
 @FAST
 @given(st.text(alphabet="中文 \u3000\t\n\u2028ab𠀀", max_size=60))
-def test_gaps_found_from_the_whitespace_are_the_defined_ones(text: str) -> None:
-    from indexer.analysis.normalise import _CJK_GAP_RE, _cjk_gaps
+def test_gaps_found_from_the_whitespace_are_the_lookbehind_ones(text: str) -> None:
+    from indexer.analysis.normalise import _CJK_GAP_RE, _HSPACE, IDEOGRAPHS
 
-    assert _cjk_gaps(text) == [m.span() for m in _CJK_GAP_RE.finditer(text)]
+    defined = re.compile(rf"(?<=[{IDEOGRAPHS}]){_HSPACE}+(?=[{IDEOGRAPHS}])")
+    assert [m.span() for m in _CJK_GAP_RE.finditer(text)] == [
+        m.span() for m in defined.finditer(text)
+    ]
 
 
 # ---------------------------------------------------------------------------- analyzers
