@@ -17,13 +17,39 @@ from indexer.config import Config
 from indexer.index import store
 from indexer.index.opensearch.client import OpenSearchError
 from indexer.index.opensearch.writer import OpenSearchIndex
+from indexer.index.ranking_fields import loose_title_key, title_key
 from indexer.records import Record
 from searchapp.opensearch_query import filters, translate, visibility_filter
+from searchapp.ranking import plain_text
 from searchapp.request import FACETS, SearchRequest
 from searchapp.search import Hit, SearchResult, ZeroHint, facet_values
 
 # Facet values asked for: counted exactly, then cut to the shown few by facet_values.
 ALL_VALUES = 10_000
+# Added to the score of a document whose title is the query (twice when the very same, once
+# when the same without 中华人民共和国): above any BM25 score of a query of words and phrases,
+# and small enough for OpenSearch's 32-bit scores to keep the order within a tier.
+TITLE_LIFT = 10_000.0
+
+
+def title_clauses(text: str) -> list[dict[str, Any]]:
+    """Optional clauses lifting the documents whose title equals ``text`` (see
+    :func:`searchapp.ranking.exact_titles_first`); none when ``text`` is not plain words.
+
+    >>> [c["constant_score"]["filter"] for c in title_clauses("《外商投资法》")]
+    [{'term': {'title_key': '外商投资法'}}, {'term': {'title_key_loose': '外商投资法'}}]
+    >>> title_clauses("国发〔2019〕5号"), title_clauses("法")
+    ([], [])
+    """
+    plain = plain_text(text)
+    key = title_key(plain) if plain else ""
+    loose = loose_title_key(key)
+    if len(loose) < 2:
+        return []
+    return [
+        {"constant_score": {"filter": {"term": {"title_key": key}}, "boost": TITLE_LIFT}},
+        {"constant_score": {"filter": {"term": {"title_key_loose": loose}}, "boost": TITLE_LIFT}},
+    ]
 
 
 def _terms(field: str, where: list[dict[str, Any]]) -> dict[str, Any]:
@@ -114,10 +140,26 @@ class OpenSearchSearcher:
         schema = self._schema()
         return parse_query(request.q, mode=mode or request.mode, scope=request.scope, schema=schema)
 
-    def _query(self, parsed: Any) -> dict[str, Any]:
-        """The parsed query with the visibility filter."""
-        match = {"match_all": {}} if parsed.query is None else translate(parsed.query)
-        return {"bool": {"must": [match], "filter": visibility_filter(self.staff)}}
+    def _query(self, parsed: Any, text: str = "") -> dict[str, Any]:
+        """The parsed query with the visibility filter, ranked as on the embedded index: BM25
+        times the recency factor, and a query equal to a title (``text``: what was typed)
+        lifting that document above the rest (see :mod:`searchapp.ranking`)."""
+        if parsed.query is None:
+            return {"bool": {"must": [{"match_all": {}}], "filter": visibility_filter(self.staff)}}
+        scored = {
+            "function_score": {
+                "query": translate(parsed.query),
+                "field_value_factor": {"field": "recency", "missing": 1.0},
+                "boost_mode": "multiply",
+            }
+        }
+        return {
+            "bool": {
+                "must": [scored],
+                "should": title_clauses(text),
+                "filter": visibility_filter(self.staff),
+            }
+        }
 
     def _sort(self, parsed: Any, request: SearchRequest) -> list[Any]:
         if parsed.query is None or request.sort == "date":
@@ -132,7 +174,7 @@ class OpenSearchSearcher:
     def search(self, request: SearchRequest) -> SearchResult:
         """Run a request: the page of hits, exact total, facets, year histogram, zero hints."""
         parsed = self._parse(request)
-        query = self._query(parsed)
+        query = self._query(parsed, request.q)
         aggs = {f: _terms(f, filters(request, skip=f)) for f in FACETS}
         aggs["histogram"] = _terms("year", filters(request))
         body = {
@@ -200,7 +242,9 @@ class OpenSearchSearcher:
         pit = client.call("POST", f"/{self.target.alias}/_search/point_in_time?keep_alive=2m")
         pit_id = pit["pit_id"]
         body: dict[str, Any] = {
-            "query": {"bool": {"must": [self._query(parsed)], "filter": filters(request)}},
+            "query": {
+                "bool": {"must": [self._query(parsed, request.q)], "filter": filters(request)}
+            },
             "sort": self._sort(parsed, request),
             "size": 500,
             "pit": {"id": pit_id, "keep_alive": "2m"},

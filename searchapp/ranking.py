@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
@@ -21,13 +20,16 @@ from numpy.typing import NDArray
 from whoosh.scoring import BM25F, WeightingModel
 
 from indexer.analysis.normalise import normalise
-from indexer.analysis.tokens import PHRASE_SEP, phrase_key, phrase_needle
+from indexer.analysis.tokens import phrase_needle
+from indexer.index.ranking_fields import STATE_NAME as STATE_NAME
+from indexer.index.ranking_fields import joined_key as _joined
+from indexer.index.ranking_fields import loose_title_key
+from indexer.index.ranking_fields import recency_boost as recency_boost
+from indexer.index.ranking_fields import title_key as title_key
 
 if TYPE_CHECKING:
     from searchapp.evaluate import DocArray, Matches
 
-# Left out when titles are compared: laws are cited with and without the state's name.
-STATE_NAME = "中华人民共和国"
 # Besides the titles that contain the query's text, the best-scored matches whose titles are
 # compared with it (titles the query spells without their punctuation: 实施《…》办法).
 TITLE_CANDIDATES = 100
@@ -45,23 +47,6 @@ _LOOSE_LENGTHS_LOCK = threading.Lock()
 def weighting() -> WeightingModel:
     """BM25F for the searcher: titles are short, so their length matters less (lower B)."""
     return BM25F(B=0.75, K1=1.2, title_B=0.5, title_bi_B=0.5)
-
-
-@lru_cache(maxsize=65536)
-def recency_boost(date: str) -> float:
-    """A tie-breaker the caller multiplies into the scores of the top hits before re-sorting.
-
-    Linear from 1.0 (1949 and earlier, or undated) to 1.05 (2050), so it reorders only hits
-    whose scores are within a few percent; an exact 文号 (boost 1000) is never overtaken.
-
-    >>> recency_boost(""), round(recency_boost("2024-03-31"), 4)
-    (1.0, 1.0372)
-    """
-    try:
-        year = int(date[:4]) + (int(date[5:7]) - 1) / 12 if len(date) >= 7 else int(date[:4])
-    except ValueError:
-        return 1.0
-    return 1.0 + 0.05 * min(max((year - 1949) / (2050 - 1949), 0.0), 1.0)
 
 
 def shown_scores(scores: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -99,21 +84,6 @@ def best_first(keys: NDArray[Any], limit: int | None) -> NDArray[np.intp]:
     return np.argsort(keys, kind="stable")
 
 
-def title_key(text: str) -> str:
-    """What two titles must share to count as the same: their letters, digits and ideographs,
-    normalised (spaces, punctuation, brackets and 《》 left out).
-
-    >>> title_key("《中华人民共和国 外商投资法》（2019年）")
-    '中华人民共和国外商投资法2019年'
-    """
-    return _joined(phrase_key(normalise(text)))
-
-
-def _joined(key: str) -> str:
-    """A title key from a phrase key (:func:`indexer.analysis.tokens.phrase_key`)."""
-    return key.replace(PHRASE_SEP, "")
-
-
 def title_tier(query_key: str, key: str) -> int:
     """How closely a title key equals the query's: :data:`SAME_TITLE`, :data:`SAME_TITLE_LOOSELY`
     (the same without 中华人民共和国), or 0.
@@ -125,7 +95,7 @@ def title_tier(query_key: str, key: str) -> int:
     """
     if key == query_key:
         return SAME_TITLE
-    if key.replace(STATE_NAME, "") == query_key.replace(STATE_NAME, ""):
+    if loose_title_key(key) == loose_title_key(query_key):
         return SAME_TITLE_LOOSELY
     return 0
 

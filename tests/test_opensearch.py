@@ -213,3 +213,48 @@ def test_documents_pages_exports_and_health_on_opensearch(
     health = ours.get("/healthz").get_json()
     assert health["ok"] and health["backend"] == "opensearch"
     assert health["documents"] == theirs.get("/healthz").get_json()["documents"]
+
+
+def test_a_title_typed_ranks_its_document_first_on_both_backends(
+    node: Node, tmp_path: Path
+) -> None:
+    """A law's name: the law first, above the regulations that repeat its name more often."""
+    from tests.helpers import write_jsonl
+
+    name = "中华人民共和国外商投资法"
+    cited = "外商投资法 规定 外商投资 企业 " * 30
+    write_jsonl(
+        tmp_path / "src" / "laws.jsonl",
+        [
+            {"id": "law", "title": name, "body": "制定本法。", "date": "2019-03-15"},
+            {"id": "rules", "title": f"{name}实施条例", "body": cited, "date": "2019-12-26"},
+            {"id": "reading", "title": f"最高人民法院关于适用《{name}》若干问题的解释",
+             "body": cited, "date": "2019-12-26"},
+        ],
+    )  # fmt: skip
+    os_config = _config(node, tmp_path, tmp_path / "src", "gazette-titles")
+    assert reindex_opensearch(os_config, jobs=1).ok
+    whoosh_config = os_config.with_backend("whoosh")
+    assert reindex(whoosh_config, jobs=1).ok
+    for q in (name, "外商投资法", "《外商投资法》"):
+        for searcher in (OpenSearchSearcher(os_config), Searcher(Engine(whoosh_config))):
+            hits = searcher.search(SearchRequest(q=q)).hits
+            assert [h.id for h in hits][:1] == ["law"], (q, type(searcher).__name__)
+    # Plain BM25 puts a regulation first: the lift is what ranks the law first.
+    found = OpenSearchSearcher(os_config).search(SearchRequest(q="外商投资法 规定")).hits
+    assert found[0].id != "law"
+
+
+def test_an_update_into_an_index_of_an_older_mapping_is_refused(node: Node, tmp_path: Path) -> None:
+    from indexer.errors import AnalysisMismatchError
+
+    config = _config(node, tmp_path, GAZETTES, "gazette-old-mapping")
+    assert reindex_opensearch(config, jobs=1).ok
+    target = OpenSearchIndex(config.backend)
+    concrete = target.live()
+    assert concrete is not None
+    meta = {k: v for k, v in target.meta(concrete).items() if k != "mapping"}  # as version 1
+    target.client.call("PUT", f"/{concrete}/_mapping", {"_meta": meta})
+    with pytest.raises(AnalysisMismatchError, match="mapping version 1"):
+        reindex_opensearch(config, jobs=1)
+    assert reindex_opensearch(config, rebuild=True, jobs=1).ok

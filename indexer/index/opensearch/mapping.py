@@ -19,6 +19,7 @@ from typing import Any
 from indexer.analysis.normalise import normalise
 from indexer.analysis.tokens import JiebaTokenizer, index_term_counts
 from indexer.chars import IDEOGRAPHS
+from indexer.index.ranking_fields import loose_title_key, recency_boost, title_key
 from indexer.recognise.docnum import parse_doc_number
 from indexer.records import Record
 
@@ -37,8 +38,14 @@ KEYWORDS = (
     "source",
     "cites",
     "repeals",
+    "title_key",
+    "title_key_loose",
 )
 TEXT_FIELDS = ("title", "title_bi", "body", "body_bi")
+# What this mapping holds, recorded in each index's ``_meta``: an update into an index of another
+# mapping version is refused (its strict mapping would reject the new fields). 2: the ranking
+# fields (title keys, recency).
+MAPPING_VERSION = 2
 # Deep pages as far as the request's own limits go (page 1000 × 100 per page).
 MAX_RESULT_WINDOW = 100_000
 
@@ -94,6 +101,7 @@ def word_stream(tokenizer: JiebaTokenizer, text: str) -> str:
 def record_to_source(rec: Record, tokenizer: JiebaTokenizer) -> dict[str, Any]:
     """The OpenSearch document of a record: keyword fields, token fields, the record itself."""
     parsed = parse_doc_number(rec.doc_number) if rec.doc_number else None
+    key = title_key(rec.title)
     doc: dict[str, Any] = {
         "id": rec.id,
         "doc_number": rec.doc_number or None,
@@ -112,6 +120,9 @@ def record_to_source(rec: Record, tokenizer: JiebaTokenizer) -> dict[str, Any]:
         "title_bi": " ".join(gram_stream(normalise(rec.title))),
         "body": word_stream(tokenizer, rec.body),
         "body_bi": " ".join(gram_stream(normalise(rec.body))),
+        "title_key": key,
+        "title_key_loose": loose_title_key(key),
+        "recency": recency_boost(rec.date),
         "record": rec.to_dict(),
     }
     return doc
@@ -125,7 +136,9 @@ def index_body(shards: int, replicas: int, meta: dict[str, Any]) -> dict[str, An
     properties: dict[str, Any] = {name: {"type": "keyword"} for name in KEYWORDS}
     properties.update(title=words, body=words, title_bi=grams, body_bi=grams)
     properties["month_only"] = {"type": "boolean"}
+    properties["recency"] = {"type": "float"}
     properties["record"] = {"type": "object", "enabled": False}
+    meta = {**meta, "mapping": MAPPING_VERSION}
     return {
         "settings": {
             "number_of_shards": shards,
@@ -150,3 +163,23 @@ def sources_index_body(replicas: int) -> dict[str, Any]:
         "settings": {"number_of_shards": 1, "number_of_replicas": replicas},
         "mappings": {"dynamic": False, "properties": {"key": {"type": "keyword"}}},
     }
+
+
+def check_mapping(meta: dict[str, Any]) -> None:
+    """Refuse to update an index laid out by another version of this mapping.
+
+    >>> check_mapping({"mapping": MAPPING_VERSION})
+    >>> try:
+    ...     check_mapping({})
+    ... except Exception as exc:
+    ...     print(exc)
+    OpenSearch index laid out by mapping version 1 (this version writes 2); run `gazette index --rebuild`
+    """  # noqa: E501
+    from indexer.errors import AnalysisMismatchError
+
+    found = meta.get("mapping", 1)
+    if found != MAPPING_VERSION:
+        raise AnalysisMismatchError(
+            f"OpenSearch index laid out by mapping version {found} "
+            f"(this version writes {MAPPING_VERSION}); run `gazette index --rebuild`"
+        )

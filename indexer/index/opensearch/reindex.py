@@ -17,6 +17,7 @@ from indexer.config import Config
 from indexer.errors import StoreError
 from indexer.index import store
 from indexer.index.manifest import Manifest, SourceState
+from indexer.index.opensearch.mapping import check_mapping
 from indexer.index.opensearch.writer import OpenSearchIndex
 from indexer.index.reindex import _Run
 from indexer.index.report import FileOutcome, ProgressFn, ReindexReport, locked_run
@@ -85,6 +86,7 @@ class _OpenSearchRun(_Run):
         assert concrete is not None  # execute() rebuilds when there is no index
         meta = self.target.meta(concrete)
         store.check_analysis(meta, self.config_words)
+        check_mapping(meta)
         known = Manifest(self.target.states(concrete))
         fingerprints = self._fingerprint_all(files, known.states)
         todo = [src for src in files if src.key in fingerprints]
