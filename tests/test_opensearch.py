@@ -258,3 +258,21 @@ def test_an_update_into_an_index_of_an_older_mapping_is_refused(node: Node, tmp_
     with pytest.raises(AnalysisMismatchError, match="mapping version 1"):
         reindex_opensearch(config, jobs=1)
     assert reindex_opensearch(config, rebuild=True, jobs=1).ok
+
+
+def test_the_client_keeps_its_connection_and_replaces_a_closed_one(node: Node) -> None:
+    import socket
+
+    from indexer.index.opensearch.client import Client
+
+    client = Client(node.url)
+    client.call("GET", "/_cluster/health")
+    kept = client._connections()[0]
+    client.call("GET", "/_cluster/health")
+    assert client._connections()[0] is kept  # one TCP connection for both calls
+    assert kept.sock is not None
+    kept.sock.shutdown(socket.SHUT_RDWR)  # as a server closing an idle connection leaves it
+    assert client.call("GET", "/_cluster/health")["status"] in ("green", "yellow")
+    assert client._connections()[0] is not kept
+    client.close()
+    assert client._connections() == {}

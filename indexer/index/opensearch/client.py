@@ -12,6 +12,7 @@ import base64
 import http.client
 import json
 import os
+import threading
 import time
 import urllib.parse
 from collections.abc import Iterable
@@ -74,8 +75,13 @@ class Endpoint:
 
 class Client:
     """The cluster behind ``url``: one endpoint, or several separated by commas, tried in turn
-    when one cannot be reached (a member down must not take the search with it). A new
-    connection per request keeps it safe across threads."""
+    when one cannot be reached (a member down must not take the search with it).
+
+    Each thread keeps its connections open between requests (HTTP keep-alive: a page makes one
+    or more calls, and a new TCP connection each time costs a round trip); a connection the
+    server has closed meanwhile is replaced once, transparently. A forked child never uses its
+    parent's sockets.
+    """
 
     def __init__(self, url: str, timeout: float = 60.0) -> None:
         self.url = url.rstrip("/")
@@ -89,10 +95,36 @@ class Client:
         if user:
             token = base64.b64encode(f"{user}:{password or ''}".encode()).decode()
             self.headers["Authorization"] = f"Basic {token}"
+        self._local = threading.local()
 
-    def _connection(self, end: Endpoint) -> http.client.HTTPConnection:
+    def _connections(self) -> dict[int, http.client.HTTPConnection]:
+        """This thread's open connections, by endpoint (none inherited through a fork)."""
+        local = self._local
+        if getattr(local, "pid", None) != os.getpid():
+            local.pid, local.connections = os.getpid(), {}
+        found: dict[int, http.client.HTTPConnection] = local.connections
+        return found
+
+    def _connection(self, index: int) -> tuple[http.client.HTTPConnection, bool]:
+        """A connection to endpoint ``index``, and whether it has served a request before."""
+        connections = self._connections()
+        conn = connections.get(index)
+        if conn is not None:
+            return conn, True
+        end = self.endpoints[index]
         cls = http.client.HTTPSConnection if end.https else http.client.HTTPConnection
-        return cls(end.host, end.port, timeout=self.timeout)
+        conn = connections[index] = cls(end.host, end.port, timeout=self.timeout)
+        return conn, False
+
+    def _drop(self, index: int) -> None:
+        conn = self._connections().pop(index, None)
+        if conn is not None:
+            conn.close()
+
+    def close(self) -> None:
+        """Close this thread's connections (they are also closed when the client is freed)."""
+        for index in list(self._connections()):
+            self._drop(index)
 
     def send(
         self, method: str, path: str, body: bytes | None = None, ndjson: bool = False
@@ -107,29 +139,45 @@ class Client:
         if ndjson:
             headers["Content-Type"] = "application/x-ndjson"
         count = len(self.endpoints)
-        failure: OSError | None = None
+        failure: Exception | None = None
         for step in range(count):
             index = (self._first + step) % count
-            end = self.endpoints[index]
-            conn = self._connection(end)
-            try:
-                conn.request(method, end.prefix + path, body=body, headers=headers)
-                response = conn.getresponse()
-                raw = response.read()
-            except (ConnectionRefusedError, ConnectionResetError) as exc:
-                failure = exc
+            answer = self._exchange(index, method, body, path, headers)
+            if isinstance(answer, Exception):
+                failure = answer
                 continue
-            except OSError as exc:
-                raise OpenSearchError(f"{self.url}: cannot reach OpenSearch: {exc}") from None
-            finally:
-                conn.close()
             self._first = index
+            status, raw = answer
             try:
                 data = json.loads(raw) if raw else None
             except ValueError:
                 data = raw.decode("utf-8", "replace")
-            return response.status, data
+            return status, data
         raise OpenSearchError(f"{self.url}: cannot reach OpenSearch: {failure}")
+
+    def _exchange(
+        self, index: int, method: str, body: bytes | None, path: str, headers: dict[str, str]
+    ) -> tuple[int, bytes] | Exception:
+        """The status and body endpoint ``index`` answered, or the error that says it cannot be
+        reached (the caller tries the next one); any other failure raises."""
+        end = self.endpoints[index]
+        for _ in range(2):
+            conn, reused = self._connection(index)
+            try:
+                conn.request(method, end.prefix + path, body=body, headers=headers)
+                response = conn.getresponse()
+                raw = response.read()
+            except (OSError, http.client.HTTPException) as exc:
+                self._drop(index)
+                if reused and isinstance(exc, (ConnectionResetError, BrokenPipeError)):
+                    continue  # a kept-alive connection closed by the server: once more, anew
+                if isinstance(exc, (ConnectionRefusedError, ConnectionResetError)):
+                    return exc
+                raise OpenSearchError(f"{self.url}: cannot reach OpenSearch: {exc}") from None
+            if response.will_close:
+                self._drop(index)
+            return response.status, raw
+        return ConnectionResetError("the connection was closed twice")
 
     def call(
         self,
