@@ -182,7 +182,7 @@ class Engine:
     def _open(self) -> Snapshot:
         from indexer.analysis.segment import read_user_dict
 
-        ix, gen, meta = store.open_live(self.layout)
+        ix, gen, meta = store.open_live(self.layout, mapped=True)
         store.check_analysis(meta, read_user_dict(self.config.analysis.user_dict))
         with ix.reader() as reader:
             columns = load_columns(reader)

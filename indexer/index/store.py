@@ -239,14 +239,15 @@ _UNPICKLING_ERRORS = (
 )
 
 
-def open_live(layout: Layout) -> tuple[FileIndex, Path, dict[str, Any]]:
-    """Open the live generation: (whoosh index, its directory, its metadata).
+def open_live(layout: Layout, mapped: bool = False) -> tuple[FileIndex, Path, dict[str, Any]]:
+    """Open the live generation: (whoosh index, its directory, its metadata); ``mapped``: for
+    searching only, its files memory-mapped (:mod:`indexer.index.whoosh.mapped`).
 
     The recorded format is checked before Whoosh reads (and unpickles) anything; an index that
     still cannot be unpickled is refused with one line too, never a traceback.
     """
     gen, meta = live_meta(layout)
-    return open_generation(gen), gen, meta
+    return open_generation(gen, mapped), gen, meta
 
 
 def live_meta(layout: Layout) -> tuple[Path, dict[str, Any]]:
@@ -260,13 +261,18 @@ def live_meta(layout: Layout) -> tuple[Path, dict[str, Any]]:
     return gen, meta
 
 
-def open_generation(gen: Path) -> FileIndex:
+def open_generation(gen: Path, mapped: bool = False) -> FileIndex:
     """Open the Whoosh index of ``gen``, whose format :func:`live_meta` checked; one line of
-    error when it still cannot be read."""
+    error when it still cannot be read. ``mapped``: read-only, through memory maps."""
     from whoosh import index as whoosh_index
 
     try:
-        ix = whoosh_index.open_dir(str(gen))
+        if mapped:
+            from indexer.index.whoosh.mapped import MappedStorage
+
+            ix = MappedStorage(str(gen)).open_index()
+        else:
+            ix = whoosh_index.open_dir(str(gen))
     except (OSError, whoosh_index.EmptyIndexError) as exc:
         raise IndexUnreadableError(
             f"{gen}: cannot open index ({exc}); run `gazette index --rebuild`"
