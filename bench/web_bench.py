@@ -101,8 +101,10 @@ def load_run(
     }
 
 
-def rss_mb(pid: int) -> float:
-    """Resident memory of the server, MB: the largest of the process and its workers."""
+def rss_mb(pid: int, field: str = "VmRSS") -> float:
+    """Memory of the server, MB: the largest of the process and its workers. ``VmRSS``: all
+    resident pages, the memory-mapped index files read so far included (shared by the workers
+    and reclaimable page cache); ``RssAnon``: the process's own memory alone."""
     pids = [pid]
     try:
         children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
@@ -113,7 +115,7 @@ def rss_mb(pid: int) -> float:
     for p in pids:
         try:
             for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
+                if line.startswith(f"{field}:"):
                     best = max(best, int(line.split()[1]) / 1024)
         except OSError:
             continue
@@ -179,6 +181,7 @@ def measure(
             "variant": name,
             **load_run(port, qs, args.clients, args.seconds),
             "worker_rss_mb": round(rss_mb(proc.pid)),
+            "worker_anon_mb": round(rss_mb(proc.pid, "RssAnon")),
         }
     finally:
         proc.terminate()
