@@ -276,3 +276,32 @@ def test_the_client_keeps_its_connection_and_replaces_a_closed_one(node: Node) -
     assert client._connections()[0] is not kept
     client.close()
     assert client._connections() == {}
+
+
+def test_batches_in_flight_together_write_every_document_or_fail_whole(
+    node: Node, tmp_path: Path
+) -> None:
+    """Three bulk requests, two in flight at a time: all acknowledged before write() returns;
+    a refusal in a later batch fails the write (no hang, no count)."""
+    from indexer.analysis.tokens import JiebaTokenizer
+    from indexer.index.opensearch.writer import BATCH_DOCS
+
+    config = _config(node, tmp_path, tmp_path, "gazette-parallel")
+    target = OpenSearchIndex(config.backend)
+    concrete = target.create({})
+    good = [
+        Record(id=f"doc-{n}", title=f"第{n}号通知", body="正文", source="a.txt")
+        for n in range(2 * BATCH_DOCS + 100)
+    ]
+    bad = replace(good[0], id="bad-1", issuer="机" * 12_000)
+    try:
+        with pytest.raises(OpenSearchError, match="refused to index document"):
+            target.write(concrete, [*good, bad], JiebaTokenizer())
+        assert target.write(concrete, good, JiebaTokenizer()) == len(good)
+        target.refresh(concrete)
+        assert target.count(concrete) == len(good)
+        rewritten = target.write(concrete, good[:10], JiebaTokenizer(), delete=["doc-0", "doc-1"])
+        target.refresh(concrete)
+        assert rewritten == 10 and target.count(concrete) == len(good)
+    finally:
+        target.drop(concrete)

@@ -6,16 +6,19 @@ source's state (``<alias>-<ns>-sources``), fills both, refreshes, then moves the
 half-built one. An update replaces a changed source's documents in the live index (their ids are
 looked up by ``source``: the minimal distribution has no ``_delete_by_query``), then its state.
 Every bulk item is checked: a document OpenSearch refused fails the run; one it rejected for
-load (429) is sent again after a pause.
+load (429) is sent again after a pause. Documents go in two bulk requests at a time, so that the
+node indexes one batch while the next is tokenised; a write returns only when every request has
+been answered.
 """
 
 from __future__ import annotations
 
 import json
+import queue
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict
-from itertools import chain
 from typing import Any
 
 from indexer.analysis.tokens import JiebaTokenizer
@@ -27,6 +30,8 @@ from indexer.records import Record
 
 BATCH_DOCS = 500
 BATCH_BYTES = 8 * 1024 * 1024
+# Bulk requests in flight at once while a rebuild or update writes its documents.
+SENDERS = 2
 
 
 def _batches(lines: Iterable[tuple[dict[str, Any], dict[str, Any] | None]]) -> Iterator[list[Any]]:
@@ -54,27 +59,73 @@ def _refused(item: dict[str, Any]) -> str:
     return f"OpenSearch refused to {op} document {result.get('_id')!r}: {reason}"
 
 
-def send_bulk(client: Client, pairs: Iterable[tuple[dict[str, Any], dict[str, Any] | None]]) -> int:
-    """Send action/document pairs; the number acknowledged. Raises on any refused item."""
+def send_bulk(
+    client: Client,
+    pairs: Iterable[tuple[dict[str, Any], dict[str, Any] | None]],
+    senders: int = SENDERS,
+) -> int:
+    """Send action/document pairs; the number acknowledged, once every request is answered.
+    Raises on any refused item.
+
+    With ``senders`` > 1, that many requests may be in flight while the next batch is made (the
+    node indexes one while our analysis tokenises the next); a batch waits for a free sender, so
+    no more than ``senders`` batches are ever held. Their order is not kept: only for actions on
+    distinct documents.
+    """
+    if senders <= 1:
+        return sum(_send_batch(client, batch) for batch in _batches(pairs))
+    work: queue.Queue[list[Any] | None] = queue.Queue(maxsize=senders)
+    done: list[int] = []
+    errors: list[BaseException] = []
+
+    def sender() -> None:
+        while (batch := work.get()) is not None:
+            if errors:
+                continue  # after a failure: drained, not sent
+            try:
+                done.append(_send_batch(client, batch))
+            except BaseException as exc:  # handed to the caller's thread
+                errors.append(exc)
+
+    threads = [threading.Thread(target=sender, daemon=True) for _ in range(senders)]
+    for thread in threads:
+        thread.start()
+    try:
+        for batch in _batches(pairs):
+            if errors:
+                break
+            work.put(batch)
+    finally:
+        for _ in threads:
+            work.put(None)
+        for thread in threads:
+            thread.join()
+    if errors:
+        raise errors[0]
+    return sum(done)
+
+
+def _send_batch(client: Client, batch: list[Any]) -> int:
+    """One bulk request, its items rejected for load (429) sent again after a pause; the number
+    acknowledged."""
     done = 0
-    for batch in _batches(pairs):
-        delays = iter(RETRY_DELAYS)
-        while batch:
-            answer = client.bulk(_flatten(batch))
-            retry = []
-            for pair, item in zip(batch, answer.get("items", []), strict=True):
-                status = next(iter(item.values())).get("status", 0)
-                if status == 429:
-                    retry.append(pair)
-                elif status >= 300 and not (status == 404 and "delete" in item):
-                    raise OpenSearchError(_refused(item), status)
-                else:
-                    done += 1
-            delay = next(delays, None) if retry else 0.0
-            if delay is None:
-                raise OpenSearchError(f"OpenSearch kept rejecting {len(retry)} documents (429)")
-            time.sleep(delay)
-            batch = retry
+    delays = iter(RETRY_DELAYS)
+    while batch:
+        answer = client.bulk(_flatten(batch))
+        retry = []
+        for pair, item in zip(batch, answer.get("items", []), strict=True):
+            status = next(iter(item.values())).get("status", 0)
+            if status == 429:
+                retry.append(pair)
+            elif status >= 300 and not (status == 404 and "delete" in item):
+                raise OpenSearchError(_refused(item), status)
+            else:
+                done += 1
+        delay = next(delays, None) if retry else 0.0
+        if delay is None:
+            raise OpenSearchError(f"OpenSearch kept rejecting {len(retry)} documents (429)")
+        time.sleep(delay)
+        batch = retry
     return done
 
 
@@ -147,17 +198,19 @@ class OpenSearchIndex:
         delete: Iterable[str] = (),
     ) -> int:
         """Delete ``delete`` (ids) and index ``records``; the number of documents written."""
-        pairs: list[tuple[dict[str, Any], dict[str, Any] | None]] = [
+        deletions: list[tuple[dict[str, Any], dict[str, Any] | None]] = [
             ({"delete": {"_index": concrete, "_id": doc_id}}, None) for doc_id in delete
         ]
-        deleted = len(pairs)
+        # All deletions answered before any document is sent: a re-read source's documents keep
+        # their ids, and requests in flight together may be applied in any order.
+        send_bulk(self.client, deletions, senders=1)
         docs = (
             ({"index": {"_index": concrete, "_id": rec.id}}, record_to_source(rec, tokenizer))
             for rec in records
         )
-        # Streamed: each batch is made, sent and dropped before the next document's tokens
-        # are computed (a list of them all took a gigabyte for 64 MB of text).
-        return send_bulk(self.client, chain(pairs, docs)) - deleted
+        # Streamed: each batch is made, sent and dropped before more tokens are computed than
+        # the batches in flight hold (a list of them all took a gigabyte for 64 MB of text).
+        return send_bulk(self.client, docs)
 
     def save_states(
         self, concrete: str, states: dict[str, SourceState], gone: Iterable[str] = ()
@@ -171,7 +224,7 @@ class OpenSearchIndex:
             ({"index": {"_index": target, "_id": key}}, {"key": key, **asdict(state)})
             for key, state in states.items()
         ]
-        send_bulk(self.client, pairs)
+        send_bulk(self.client, pairs, senders=1)
         self.client.call("POST", f"/{target}/_refresh")
 
     def publish(self, concrete: str) -> None:
