@@ -372,7 +372,7 @@ def whoosh_only(command: str) -> None:
     if state().config.backend.kind != "whoosh":
         raise ConfigError(
             f"{command} works on the whoosh backend only for now; run it with --backend whoosh"
-            " (OpenSearch serves `gazette index`, `search`, `show` and `serve`)"
+            " (OpenSearch serves `gazette index`, `search`, `show`, `stats` and `serve`)"
         )
 
 
@@ -382,9 +382,10 @@ def whoosh_only(command: str) -> None:
 @guarded
 def stats_command(as_json: bool) -> None:
     """Documents, sources and facets of the index, and how it was built."""
-    from indexer.index.stats import index_stats
-
-    whoosh_only("gazette stats")
+    if state().config.backend.kind == "opensearch":
+        from indexer.index.opensearch.stats import opensearch_stats as index_stats
+    else:
+        from indexer.index.stats import index_stats
     stats = index_stats(state().config)
     if as_json:
         click.echo(json.dumps(stats, ensure_ascii=False, indent=1))

@@ -305,3 +305,19 @@ def test_batches_in_flight_together_write_every_document_or_fail_whole(
         assert rewritten == 10 and target.count(concrete) == len(good)
     finally:
         target.drop(concrete)
+
+
+def test_stats_count_as_on_the_embedded_index(both: tuple[Config, Config]) -> None:
+    from indexer.index.opensearch.stats import opensearch_stats
+    from indexer.index.stats import index_stats
+
+    os_config, whoosh_config = both
+    ours, theirs = opensearch_stats(os_config), index_stats(whoosh_config)
+    for key in ("documents", "sources", "visibility", "segmenter", "user_dict_sha1"):
+        assert ours[key] == theirs[key], key
+    for facet in ("issuer", "doc_type", "year"):
+        assert dict(ours[facet]) == dict(theirs[facet]), facet
+        counts = [n for _, n in ours[facet]]
+        assert counts == sorted(counts, reverse=True)
+    assert ours["documents"] == 54 and ours["size_mb"] > 0
+    assert ours["generation"].startswith("gazette-same-")
