@@ -36,6 +36,13 @@ def index_stats(config: Config) -> dict[str, Any]:
         "sources": sources,
         "visibility": dict(counts["visibility"]),
         **{name: counts[name].most_common() for name in store.FACET_FIELDS},
+        **built_with(meta),
+    }
+
+
+def built_with(meta: dict[str, Any]) -> dict[str, Any]:
+    """When and with which analysis an index was built, from its recorded metadata."""
+    return {
         "built_at": meta.get("built_at", ""),
         "segmenter": meta.get("segmenter", ""),
         "user_dict_sha1": meta.get("user_dict_sha1", ""),

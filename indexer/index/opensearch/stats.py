@@ -10,6 +10,7 @@ from indexer.config import Config
 from indexer.errors import IndexMissingError
 from indexer.index import store
 from indexer.index.opensearch.writer import OpenSearchIndex
+from indexer.index.stats import built_with
 
 # Distinct values counted per field: every issuer, 文种 and year of a collection.
 ALL_VALUES = 10_000
@@ -47,8 +48,5 @@ def opensearch_stats(config: Config) -> dict[str, Any]:
         "sources": sources,
         "visibility": dict(counts["visibility"]),
         **{name: counts[name] for name in store.FACET_FIELDS},
-        "built_at": meta.get("built_at", ""),
-        "segmenter": meta.get("segmenter", ""),
-        "user_dict_sha1": meta.get("user_dict_sha1", ""),
-        "user_words": meta.get("user_words", 0),
+        **built_with(meta),
     }
