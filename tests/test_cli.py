@@ -279,15 +279,20 @@ def test_make_run_rebuilds_only_on_exit_3(
     assert (out.returncode == 0) == (code == 0), out.stderr
 
 
-@pytest.mark.parametrize("args", [("stats",), ("correct", "x", "title=y")])
-def test_commands_the_opensearch_backend_does_not_serve_yet_say_so(
-    tmp_path: Path, args: tuple[str, ...]
-) -> None:
+def test_commands_the_opensearch_backend_does_not_serve_yet_say_so(tmp_path: Path) -> None:
     write_config(tmp_path, [])
-    result = run_cli(*args, "--backend", "opensearch", cwd=tmp_path)
+    result = run_cli("correct", "x", "title=y", "--backend", "opensearch", cwd=tmp_path)
     assert result.returncode == 2
-    assert result.stderr.strip().endswith("`show` and `serve`)")
+    assert result.stderr.strip().endswith("`stats` and `serve`)")
     assert "whoosh backend only" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_stats_without_a_reachable_node_is_one_line(tmp_path: Path) -> None:
+    write_config(tmp_path, [], extra='[backend]\nurl = "http://127.0.0.1:9"\n')
+    result = run_cli("stats", "--backend", "opensearch", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.startswith("gazette: http://127.0.0.1:9: cannot reach OpenSearch")
+    assert len(result.stderr.splitlines()) == 1 and result.stdout == ""
 
 
 def test_show_on_an_unreachable_opensearch_says_so_in_one_line(tmp_path: Path) -> None:
