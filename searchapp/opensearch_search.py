@@ -17,10 +17,10 @@ from indexer.config import Config
 from indexer.index import store
 from indexer.index.opensearch.client import OpenSearchError
 from indexer.index.opensearch.writer import OpenSearchIndex
-from indexer.index.ranking_fields import loose_title_key, title_key
+from indexer.index.ranking_fields import loose_title_key
 from indexer.records import Record
 from searchapp.opensearch_query import filters, translate, visibility_filter
-from searchapp.ranking import plain_text
+from searchapp.ranking import title_query
 from searchapp.request import FACETS, SearchRequest
 from searchapp.search import Hit, SearchResult, ZeroHint, facet_values
 
@@ -41,11 +41,10 @@ def title_clauses(text: str) -> list[dict[str, Any]]:
     >>> title_clauses("国发〔2019〕5号"), title_clauses("法")
     ([], [])
     """
-    plain = plain_text(text)
-    key = title_key(plain) if plain else ""
-    loose = loose_title_key(key)
-    if len(loose) < 2:
+    key = title_query(text)[1]
+    if not key:
         return []
+    loose = loose_title_key(key)
     return [
         {"constant_score": {"filter": {"term": {"title_key": key}}, "boost": TITLE_LIFT}},
         {"constant_score": {"filter": {"term": {"title_key_loose": loose}}, "boost": TITLE_LIFT}},

@@ -94,12 +94,7 @@ class PhraseKeys:
         seg, column = self._parts[i]
         local = docnum - self._offsets[i]
         key = seg.keys[local]
-        if key is None:
-            key = bytes(column[local]).decode("utf-8") if column is not None else ""
-            seg.keys[local] = key
-            seg.chars += len(key)
-            _CACHE.added(len(key))
-        return key
+        return key if key is not None else _decode(seg, column, local)
 
     def decode_all(self) -> None:
         """Decode every key not yet decoded, segment by segment, while the cache has room."""
@@ -110,10 +105,7 @@ class PhraseKeys:
                 if _CACHE.full():
                     return
                 if key is None:
-                    text = bytes(column[local]).decode("utf-8")
-                    seg.keys[local] = text
-                    seg.chars += len(text)
-                    _CACHE.added(len(text))
+                    _decode(seg, column, local)
 
     def containing(self, needle: str, docs: Iterable[int]) -> list[int]:
         """The documents among ``docs`` whose key contains ``needle``."""
@@ -122,6 +114,15 @@ class PhraseKeys:
             keys = seg.keys
             return [d for d in docs if needle in (keys[d] or self[d])]
         return [d for d in docs if needle in self[d]]
+
+
+def _decode(seg: _SegmentKeys, column: Any, local: int) -> str:
+    """Decode, keep and account for the key of document ``local`` of a segment."""
+    key = bytes(column[local]).decode("utf-8") if column is not None else ""
+    seg.keys[local] = key
+    seg.chars += len(key)
+    _CACHE.added(len(key))
+    return key
 
 
 _READERS: WeakKeyDictionary[Any, dict[str, PhraseKeys]] = WeakKeyDictionary()

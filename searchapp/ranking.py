@@ -120,6 +120,21 @@ def plain_text(query: str) -> str | None:
     return "".join(i.text for i in items)
 
 
+def title_query(query: str) -> tuple[str, str]:
+    """The text a query is compared with titles as (:func:`plain_text`) and its title key
+    (:func:`title_key`); ``("", "")`` when it is not compared: not plain words, or under two
+    characters once the state's name is left out.
+
+    >>> title_query("《中华人民共和国外商投资法》")
+    ('《中华人民共和国外商投资法》', '中华人民共和国外商投资法')
+    >>> title_query("国发〔2019〕5号"), title_query("法")
+    (('', ''), ('', ''))
+    """
+    text = plain_text(query)
+    key = title_key(text) if text else ""
+    return (text or "", key) if len(loose_title_key(key)) >= 2 else ("", "")
+
+
 def exact_titles_first(
     searcher: Any, query: str, matches: Matches, alive: Callable[[], bool]
 ) -> Matches:
@@ -131,19 +146,18 @@ def exact_titles_first(
     and every other match keeps its score. Titles compared: those that contain the query's text
     (an exact phrase over the titles' bigrams) and those of the best-scored matches.
     """
-    text = plain_text(query)
-    key = title_key(text) if text else ""
-    if len(key.replace(STATE_NAME, "")) < 2 or not len(matches):
+    text, key = title_query(query)
+    if not key or not len(matches):
         return matches
     from searchapp.phrasekeys import phrase_keys
 
     reader = searcher.reader()
     keys = phrase_keys(reader, "title_bi")
     docs, scores = matches.docs, matches.scores
-    containing = np.flatnonzero(np.isin(docs, _titles_containing(searcher, text or "", alive)))
+    containing = np.flatnonzero(np.isin(docs, _titles_containing(searcher, text, alive)))
     if len(containing) > MANY_TITLES:  # a few words in thousands of titles: skip most unread
         loose = _loose_lengths(reader, keys, docs[containing])
-        containing = containing[loose == len(key.replace(STATE_NAME, ""))]
+        containing = containing[loose == len(loose_title_key(key))]
     candidates = np.union1d(best_first(-scores, TITLE_CANDIDATES), containing)
     tiers = [
         (i, t)
@@ -170,7 +184,7 @@ def _loose_lengths(reader: Any, keys: Any, docs: DocArray) -> NDArray[np.int32]:
             )
     missing = docs[lengths[docs] < 0].tolist()
     if missing:
-        found = [len(_joined(keys[d]).replace(STATE_NAME, "")) for d in missing]
+        found = [len(loose_title_key(_joined(keys[d]))) for d in missing]
         lengths[missing] = found
     return lengths[docs]
 
@@ -180,7 +194,7 @@ def _titles_containing(searcher: Any, text: str, alive: Callable[[], bool]) -> D
     from searchapp.evaluate import NONE, Expired, evaluate
     from searchapp.matchers import AdjacentPhrase
 
-    norm = normalise(text).replace(STATE_NAME, "")
+    norm = loose_title_key(normalise(text))
     if "title_bi" not in searcher.schema:
         return NONE.docs
     analyzer = searcher.schema["title_bi"].analyzer
