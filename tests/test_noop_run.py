@@ -30,17 +30,25 @@ try:
 except SystemExit:
     pass
 print(json.dumps(sorted(m.split(".")[0] for m in sys.modules)))
+fold = sys.modules.get("indexer.analysis.normalise")
+print(json.dumps(fold is not None and fold._folding_re.cache_info().currsize > 0))
 """
 
 
 @pytest.fixture()
 def project(tmp_path: Path) -> Path:
     two_source_project(tmp_path)
+    config = tmp_path / "config.toml"  # with the shipped user words, as an operator runs it
+    shipped = ROOT / "data" / "dict" / "gazette.dict"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace('user_dict = ""', f'user_dict = "{shipped}"'),
+        encoding="utf-8",
+    )
     reindex(load_config(tmp_path / "config.toml"), jobs=1)
     return tmp_path
 
 
-def _run_probe(project: Path) -> tuple[dict[str, Any], set[str]]:
+def _run_probe(project: Path) -> tuple[dict[str, Any], set[str], bool]:
     out = subprocess.run(
         [sys.executable, "-c", _PROBE],
         cwd=project,
@@ -50,19 +58,22 @@ def _run_probe(project: Path) -> tuple[dict[str, Any], set[str]]:
         timeout=120,
         check=True,
     )
-    summary, modules = out.stdout.strip().splitlines()[-2:]
-    return json.loads(summary), set(json.loads(modules))
+    summary, modules, built = out.stdout.strip().splitlines()[-3:]
+    return json.loads(summary), set(json.loads(modules)), json.loads(built)
 
 
 def test_nothing_to_do_loads_neither_whoosh_nor_the_workers(project: Path) -> None:
-    summary, modules = _run_probe(project)
+    summary, modules, built = _run_probe(project)
     files = summary["files"]
     assert files == {**files, "added": 0, "changed": 0, "removed": 0, "unchanged": 2}
     assert sorted(modules & set(HEAVY)) == []
+    # The user words are folded to check the analysis: short texts, folded without building the
+    # class of changing characters (a quarter of a second of start-up).
+    assert not built
 
 
 def test_its_document_count_is_the_index_s(project: Path) -> None:
-    summary, _ = _run_probe(project)
+    summary, _, _ = _run_probe(project)
     ix = whoosh_index.open_dir(str(store.Layout(project / "index").current()))
     assert summary["documents"] == ix.doc_count() == len(sample_records())
 
@@ -70,7 +81,7 @@ def test_its_document_count_is_the_index_s(project: Path) -> None:
 def test_a_changed_source_still_opens_the_index_and_writes(project: Path) -> None:
     records = sample_records()
     write_jsonl(project / "src" / "two.jsonl", records[3:4])
-    summary, modules = _run_probe(project)
+    summary, modules, _ = _run_probe(project)
     assert summary["files"]["changed"] == 1
     assert summary["documents"] == 4
     assert "whoosh" in modules
@@ -84,7 +95,7 @@ def test_a_stale_manifest_is_rebuilt_from_the_index(project: Path) -> None:
     data = json.loads(manifest.read_text(encoding="utf-8"))
     data["toc"] -= 1
     manifest.write_text(json.dumps(data), encoding="utf-8")
-    summary, modules = _run_probe(project)
+    summary, modules, _ = _run_probe(project)
     assert summary["files"]["unchanged"] == 2
     assert summary["documents"] == len(sample_records())
     assert "whoosh" in modules

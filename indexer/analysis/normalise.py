@@ -82,6 +82,10 @@ _FOLD = _FoldTable()
 # Characters beyond the Basic Multilingual Plane: a text with one is folded by ``translate``
 # (a character class holding astral characters is scanned range by range, slower than that).
 _ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
+# Below this length a text is folded by ``translate``: the split (:func:`_folding_re`) pays
+# only over longer texts, and a process that folds nothing long (a query on the command line,
+# ``gazette index`` with nothing to do) never spends the 0.1–0.25 s of building its class.
+_SPLIT_MIN = 256
 
 
 @cache
@@ -153,7 +157,7 @@ def _fold_mapped(text: str) -> tuple[str, list[int] | None]:
     of the result (None when the lengths are equal)."""
     if text.isascii():
         return text.lower(), None
-    if _ASTRAL_RE.search(text):
+    if len(text) < _SPLIT_MIN or _ASTRAL_RE.search(text):
         folded = text.translate(_FOLD)
         return folded, None if len(folded) == len(text) else _expansion_map(text)
     parts = _folding_re().split(text)  # text, a changing character, text, …
