@@ -1,8 +1,8 @@
 """Highlighted snippets: one or two fragments around the best matches, ``<mark>``ed.
 
-Matching runs on the normalised text (the same folding as the index: 繁→简, full width, case,
-spaces inside CJK removed) with one regular expression of the query's strings, and the offset map
-of :func:`indexer.analysis.normalise_with_offsets` carries each match back to the original text.
+Matching runs on the folded text (the same folding as the index: 繁→简, full width, case) with
+one regular expression of the query's strings that also crosses the spaces the index removes
+between ideographs, and the fold's offset map carries each match back to the original text.
 No segmenter runs over the body, and only a bounded part of it is read: the body is searched
 in chunks from its start until the query's strings are all found, or some are and
 :data:`ENOUGH` characters are read, or :data:`SCAN_LIMIT` are, so a law of 100,000 characters
@@ -17,7 +17,12 @@ from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from html import escape
 
-from indexer.analysis.normalise import normalise_with_offsets
+from indexer.analysis.normalise import (
+    drop_gaps,
+    fold_with_offsets,
+    gap_tolerant,
+    normalise_with_offsets,
+)
 from searchapp.querybuild import ParsedQuery
 
 MAX_NEEDLES = 64
@@ -36,28 +41,54 @@ Span = tuple[int, int, str]  # start and end in the original text, the needle it
 
 
 @lru_cache(maxsize=64)
-def _needle_re(needles: tuple[str, ...]) -> re.Pattern[str]:
-    # Longest first, so that at any position the longest needle wins.
-    ordered = sorted(needles, key=len, reverse=True)
-    return re.compile("|".join(re.escape(n) for n in ordered))
+def _needle_re(needles: tuple[str, ...], folded: bool) -> re.Pattern[str]:
+    """The needles, longest first, so that at any position the longest needle wins; for
+    folded text, each :func:`~indexer.analysis.normalise.gap_tolerant`. Groups are not
+    capturing: a capturing group per needle makes the search eight times slower."""
+    return re.compile(
+        "|".join(f"(?:{gap_tolerant(n) if folded else re.escape(n)})" for n in needles)
+    )
 
 
 def find_matches(text: str, needles: list[str]) -> list[Span]:
     """Non-overlapping matches of normalised needles, as spans of the original text.
 
+    Matches are the normalised text's, found in the folded text (which needs no gap removal
+    and no map for it): only when a match there crosses a line break is the text normalised.
+
     >>> find_matches("推行政府法律顧問制度", ["法律顾问"])
     [(4, 8, '法律顾问')]
+    >>> find_matches("任命陈 楠同志", ["陈楠"]), find_matches("陈\\n楠 陈楠", ["陈楠"])
+    ([(2, 5, '陈楠')], [(4, 6, '陈楠')])
     """
-    wanted = tuple(sorted({n for n in needles if n.strip()})[:MAX_NEEDLES])
+    wanted = tuple(sorted({n for n in needles if n.strip()}, key=lambda n: (-len(n), n)))
+    wanted = wanted[:MAX_NEEDLES]
     if not wanted or not text:
         return []
+    folded, src = fold_with_offsets(text)
+    known = set(wanted)
+    spans: list[Span] = []
+    for match in _needle_re(wanted, True).finditer(folded):
+        needle = match.group()
+        if needle not in known:
+            needle = drop_gaps(needle)
+            if needle not in known:  # across a line break, which the index keeps
+                return _normalised_matches(text, wanted)
+        a, b = match.span()
+        spans.append((a, b, needle) if src is None else (src[a], src[b - 1] + 1, needle))
+        if len(spans) >= MAX_MATCHES:
+            break
+    return spans
+
+
+def _normalised_matches(text: str, wanted: tuple[str, ...]) -> list[Span]:
+    """:func:`find_matches` over the normalised text, mapped back by its offsets."""
     norm, src = normalise_with_offsets(text)
     spans: list[Span] = []
-    for match in _needle_re(wanted).finditer(norm):
+    for match in _needle_re(wanted, False).finditer(norm):
         a, b = match.span()
-        spans.append(
-            (a, b, match.group()) if src is None else (src[a], src[b - 1] + 1, match.group())
-        )
+        needle = match.group()
+        spans.append((a, b, needle) if src is None else (src[a], src[b - 1] + 1, needle))
         if len(spans) >= MAX_MATCHES:
             break
     return spans
@@ -131,11 +162,18 @@ class _Spans:
         return self.spans[i] if i >= 0 and self.spans[i][0] < pos < self.spans[i][1] else None
 
 
-def _window(text: str, spans: _Spans, anchor: int, size: int) -> tuple[int, int]:
-    """About ``size`` characters starting a little before ``anchor``; matches are never cut."""
+def _plain_window(length: int, anchor: int, size: int) -> tuple[int, int]:
+    """``size`` characters of a text of ``length`` starting a quarter before ``anchor``."""
     start = max(0, anchor - size // 4)
+    end = min(length, start + size)
+    return max(0, end - size), end
+
+
+def _window(text: str, spans: _Spans, start: int, size: int) -> tuple[int, int]:
+    """The plain window from ``start`` (:func:`_plain_window`) fitted to the text: a match
+    across either edge is taken in whole (or left out, when taking it would make the window
+    half as long again), and no character is cut from its accents."""
     end = min(len(text), start + size)
-    start = max(0, end - size)
     if (cut := spans.straddling(end)) is not None:
         end = cut[1] if cut[1] - start <= size + size // 2 else cut[0]
     if (cut := spans.straddling(start)) is not None:
@@ -151,15 +189,23 @@ def _score(spans: _Spans, start: int, end: int) -> int:
 def choose_windows(
     text: str, spans: list[Span], fragments: int, size: int
 ) -> list[tuple[int, int]]:
-    """The best non-overlapping windows (distinct needles first, then the number of matches)."""
+    """The best non-overlapping windows (distinct needles first, then the number of matches).
+
+    Candidates start a little before sampled matches and are ranked by what their plain
+    ``size`` characters hold; only those taken, best first, are fitted to the text (no match
+    cut, no accent split off), so a body with hundreds of matches fits a few windows, not sixty.
+    """
     index = _Spans(spans)
     step = max(1, len(spans) // MAX_CANDIDATES)
-    windows = dict.fromkeys(_window(text, index, s[0], size) for s in spans[::step])
-    ranked = sorted(windows, key=lambda w: (-_score(index, *w), w[0]))
+    plain = dict.fromkeys(_plain_window(len(text), s[0], size) for s in spans[::step])
+    ranked = sorted(plain, key=lambda w: (-_score(index, *w), w[0]))
     chosen: list[tuple[int, int]] = []
-    for a, b in ranked:
-        if len(chosen) < fragments and all(b <= c or a >= d for c, d in chosen):
-            chosen.append((a, b))
+    for a, _ in ranked:
+        start, end = _window(text, index, a, size)
+        if all(end <= c or start >= d for c, d in chosen):
+            chosen.append((start, end))
+            if len(chosen) == fragments:
+                break
     return sorted(chosen)
 
 

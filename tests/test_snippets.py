@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from whoosh.fields import ID, Schema
 
 from indexer.analysis import text_fields
@@ -82,3 +84,36 @@ def test_long_bodies_are_read_only_as_far_as_the_matches() -> None:
     assert find_matches(beyond, ["法律顾问"]) != []
     out = make_snippet(beyond, ParsedQuery(None, highlights=["法律顾问"]), size=20)
     assert out == "己" * 20 + "…"
+
+
+# Characters and pieces of a body: a line break, gaps and a separator inside a name.
+PIECES = [*"法律顧问顾陈楠㎡m2ＡaB", " ", "\u3000", "\t", "\n", "\x1c", "法律"]
+PIECES += ["陈\n楠", "律 顾", "法律\u3000顾问", "陈\x1c楠"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(PIECES)).map("".join),
+    st.lists(st.sampled_from(["法律顾问", "陈楠", "律顾", "m2", "ab", "a b", "法"]), min_size=1),
+)
+def test_matches_in_folded_text_are_the_normalised_text_s(text: str, needles: list[str]) -> None:
+    """Needles found in the folded text across removable whitespace, with the line-break
+    fallback, give exactly the matches of the normalised text mapped back."""
+    from searchapp.snippets import _normalised_matches
+
+    wanted = tuple(sorted(set(needles), key=lambda n: (-len(n), n)))
+    assert find_matches(text, needles) == _normalised_matches(text, wanted)
+
+
+def test_windows_take_the_best_matches_and_never_cut_one() -> None:
+    """Of many matches, the two windows holding both needles are chosen; their edges fall
+    outside every match."""
+    from searchapp.snippets import choose_windows
+
+    text = ("甲" * 50 + "管理") * 30 + "乙" * 20 + "管理" + "丙" + "监督" + "丁" * 200
+    spans = find_matches(text, ["管理", "监督"])
+    windows = choose_windows(text, spans, 2, 40)
+    both = text.index("监督")
+    assert len(windows) == 2 and any(a <= both < b for a, b in windows)
+    for a, b in windows:
+        assert all(not (s < a < e or s < b < e) for s, e, _ in spans)

@@ -146,6 +146,49 @@ class _FoldChars(dict[str, str]):
 _FOLD_CHARS = _FoldChars()
 
 
+def fold_with_offsets(text: str) -> tuple[str, list[int] | None]:
+    """:func:`fold`, and the index in ``text`` of each character of the result, or None when
+    no character expanded (then the lengths are equal and the map is the identity).
+
+    >>> fold_with_offsets("法律顧問"), fold_with_offsets("每㎡")
+    (('法律顾问', None), ('每m2', [0, 1, 1]))
+    """
+    return _fold_mapped(text)
+
+
+_IDEOGRAPH_RE = re.compile(f"[{IDEOGRAPHS}]")
+
+
+def gap_tolerant(needle: str) -> str:
+    """A regular expression that finds a normalised ``needle`` in *folded* text
+    (:func:`fold_with_offsets`) wherever :func:`normalise` would find it: between two
+    ideographs it allows whitespace, which normalisation removes there.
+
+    It allows any whitespace (``\\s``: a class of the exact characters takes milliseconds to
+    compile into every needle), so a match may also cross a line break, which normalisation
+    keeps; :func:`drop_gaps` of a match equals the needle exactly when it does not.
+
+    >>> pattern = re.compile(gap_tolerant("法律顾问2024年"))
+    >>> pattern.search("推行法 律　顾问2024年").group(), pattern.search("法律顾问 2024年")
+    ('法 律　顾问2024年', None)
+    """
+    out: list[str] = []
+    for i, ch in enumerate(needle):
+        if i and _IDEOGRAPH_RE.match(ch) and _IDEOGRAPH_RE.match(needle[i - 1]):
+            out.append(r"\s*")
+        out.append(re.escape(ch))
+    return "".join(out)
+
+
+def drop_gaps(folded: str) -> str:
+    """Folded text without the whitespace between ideographs: what :func:`normalise` gives.
+
+    >>> drop_gaps("法 律　顾问 2024")
+    '法律顾问 2024'
+    """
+    return _CJK_GAP_RE.sub("", folded)
+
+
 def fold(text: str) -> str:
     """Each character folded (:func:`_fold_char`), the text's length kept unless some
     character expands (``㎡`` → ``m2``)."""
