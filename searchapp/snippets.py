@@ -162,15 +162,8 @@ class _Spans:
         return self.spans[i] if i >= 0 and self.spans[i][0] < pos < self.spans[i][1] else None
 
 
-def _plain_window(length: int, anchor: int, size: int) -> tuple[int, int]:
-    """``size`` characters of a text of ``length`` starting a quarter before ``anchor``."""
-    start = max(0, anchor - size // 4)
-    end = min(length, start + size)
-    return max(0, end - size), end
-
-
 def _window(text: str, spans: _Spans, start: int, size: int) -> tuple[int, int]:
-    """The plain window from ``start`` (:func:`_plain_window`) fitted to the text: a match
+    """The plain window from ``start`` (:func:`_ranked_windows`) fitted to the text: a match
     across either edge is taken in whole (or left out, when taking it would make the window
     half as long again), and no character is cut from its accents."""
     end = min(len(text), start + size)
@@ -181,9 +174,39 @@ def _window(text: str, spans: _Spans, start: int, size: int) -> tuple[int, int]:
     return _snap(text, start, end)
 
 
-def _score(spans: _Spans, start: int, end: int) -> int:
-    lo, hi = spans.between(start, end)
-    return sum(map(len, set(spans.needles[lo:hi]))) * 10 + hi - lo
+def _ranked_windows(length: int, spans: _Spans, size: int) -> list[tuple[int, int]]:
+    """Candidate windows of ``size`` characters, each starting a quarter before a sampled
+    match, best first: by the total length of the distinct needles wholly inside, then the
+    number of matches inside, then position.
+
+    Starts and ends of the candidates only grow, as do the matches', so one pass keeps the
+    matches inside the current window (``lo``..``hi``) and the count of each needle there.
+    """
+    starts, ends, needles = spans.starts, spans.ends, spans.needles
+    total = len(starts)
+    step = max(1, total // MAX_CANDIDATES)
+    counts = dict.fromkeys(needles, 0)
+    distinct = lo = hi = 0
+    scored: list[tuple[int, int, int]] = []
+    for k in range(0, total, step):
+        end = min(length, max(0, starts[k] - size // 4) + size)
+        start = max(0, end - size)
+        if scored and scored[-1][1] == start:
+            continue  # the same window as the last candidate's
+        while hi < total and ends[hi] <= end:
+            if hi >= lo:
+                counts[needles[hi]] += 1
+                distinct += len(needles[hi]) if counts[needles[hi]] == 1 else 0
+            hi += 1
+        while lo < total and starts[lo] < start:
+            if lo < hi:
+                counts[needles[lo]] -= 1
+                distinct -= len(needles[lo]) if counts[needles[lo]] == 0 else 0
+            lo += 1
+        hi = max(hi, lo)
+        scored.append((-(distinct * 10 + hi - lo), start, end))
+    scored.sort()
+    return [(start, end) for _, start, end in scored]
 
 
 def choose_windows(
@@ -191,16 +214,13 @@ def choose_windows(
 ) -> list[tuple[int, int]]:
     """The best non-overlapping windows (distinct needles first, then the number of matches).
 
-    Candidates start a little before sampled matches and are ranked by what their plain
-    ``size`` characters hold; only those taken, best first, are fitted to the text (no match
-    cut, no accent split off), so a body with hundreds of matches fits a few windows, not sixty.
+    Candidates are ranked by what their plain ``size`` characters hold
+    (:func:`_ranked_windows`); only those taken, best first, are fitted to the text (no match
+    cut, no accent split off).
     """
     index = _Spans(spans)
-    step = max(1, len(spans) // MAX_CANDIDATES)
-    plain = dict.fromkeys(_plain_window(len(text), s[0], size) for s in spans[::step])
-    ranked = sorted(plain, key=lambda w: (-_score(index, *w), w[0]))
     chosen: list[tuple[int, int]] = []
-    for a, _ in ranked:
+    for a, _ in _ranked_windows(len(text), index, size):
         start, end = _window(text, index, a, size)
         if all(end <= c or start >= d for c, d in chosen):
             chosen.append((start, end))
