@@ -193,13 +193,12 @@ def _ranked_windows(length: int, spans: _Spans, size: int) -> list[tuple[int, in
         start = max(0, end - size)
         if scored and scored[-1][1] == start:
             continue  # the same window as the last candidate's
-        while hi < total and ends[hi] <= end:
-            if hi >= lo:
-                counts[needles[hi]] += 1
-                distinct += len(needles[hi]) if counts[needles[hi]] == 1 else 0
+        while hi < total and ends[hi] <= end:  # hi >= lo here: counted from lo on
+            counts[needles[hi]] += 1
+            distinct += len(needles[hi]) if counts[needles[hi]] == 1 else 0
             hi += 1
         while lo < total and starts[lo] < start:
-            if lo < hi:
+            if lo < hi:  # counted; past hi, a match across the start that was never counted
                 counts[needles[lo]] -= 1
                 distinct -= len(needles[lo]) if counts[needles[lo]] == 0 else 0
             lo += 1
