@@ -18,6 +18,7 @@ from functools import lru_cache
 from html import escape
 
 from indexer.analysis.normalise import (
+    OffsetMap,
     drop_gaps,
     fold_with_offsets,
     gap_tolerant,
@@ -74,8 +75,7 @@ def find_matches(text: str, needles: list[str]) -> list[Span]:
             needle = drop_gaps(needle)
             if needle not in known:  # across a line break, which the index keeps
                 return _normalised_matches(text, wanted)
-        a, b = match.span()
-        spans.append((a, b, needle) if src is None else (src[a], src[b - 1] + 1, needle))
+        spans.append(_mapped(match, needle, src))
         if len(spans) >= MAX_MATCHES:
             break
     return spans
@@ -86,12 +86,16 @@ def _normalised_matches(text: str, wanted: tuple[str, ...]) -> list[Span]:
     norm, src = normalise_with_offsets(text)
     spans: list[Span] = []
     for match in _needle_re(wanted, False).finditer(norm):
-        a, b = match.span()
-        needle = match.group()
-        spans.append((a, b, needle) if src is None else (src[a], src[b - 1] + 1, needle))
+        spans.append(_mapped(match, match.group(), src))
         if len(spans) >= MAX_MATCHES:
             break
     return spans
+
+
+def _mapped(match: re.Match[str], needle: str, src: list[int] | OffsetMap | None) -> Span:
+    """A match's span in the original text, by the offset map of the text it was found in."""
+    a, b = match.span()
+    return (a, b, needle) if src is None else (src[a], src[b - 1] + 1, needle)
 
 
 def find_matches_bounded(text: str, needles: list[str]) -> list[Span]:

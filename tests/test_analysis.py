@@ -96,10 +96,10 @@ def test_offset_map_equals_one_index_per_character(text: str) -> None:
 def test_fold_changes_what_the_table_changes_over_the_whole_plane() -> None:
     """The substitution over the class of changing characters folds every character of the
     Basic Multilingual Plane as the per-character table does; astral text takes the table."""
-    from indexer.analysis.normalise import _FOLD, _expansion_map, _fold_mapped, fold
+    from indexer.analysis.normalise import _FOLD, _expansion_map, fold, fold_with_offsets
 
     plane = "".join(chr(cp) for cp in range(0x10000) if not 0xD800 <= cp < 0xE000)
-    folded, full = _fold_mapped(plane)
+    folded, full = fold_with_offsets(plane)
     assert folded == fold(plane) == plane.translate(_FOLD)
     assert full == _expansion_map(plane)  # "㎡" and the like expand: every index mapped
     astral = "𠀀國 ＡＢ𝐀臺"  # an ext-B ideograph, then characters that fold

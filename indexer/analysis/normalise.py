@@ -150,16 +150,6 @@ class _FoldChars(dict[str, str]):
 _FOLD_CHARS = _FoldChars()
 
 
-def fold_with_offsets(text: str) -> tuple[str, list[int] | None]:
-    """:func:`fold`, and the index in ``text`` of each character of the result, or None when
-    no character expanded (then the lengths are equal and the map is the identity).
-
-    >>> fold_with_offsets("法律顧問"), fold_with_offsets("每㎡")
-    (('法律顾问', None), ('每m2', [0, 1, 1]))
-    """
-    return _fold_mapped(text)
-
-
 _IDEOGRAPH_RE = re.compile(f"[{IDEOGRAPHS}]")
 
 
@@ -196,12 +186,16 @@ def drop_gaps(folded: str) -> str:
 def fold(text: str) -> str:
     """Each character folded (:func:`_fold_char`), the text's length kept unless some
     character expands (``㎡`` → ``m2``)."""
-    return _fold_mapped(text)[0]
+    return fold_with_offsets(text)[0]
 
 
-def _fold_mapped(text: str) -> tuple[str, list[int] | None]:
-    """:func:`fold`, and when some character expanded, the index in ``text`` of each character
-    of the result (None when the lengths are equal)."""
+def fold_with_offsets(text: str) -> tuple[str, list[int] | None]:
+    """:func:`fold`, and the index in ``text`` of each character of the result, or None when
+    no character expanded (then the lengths are equal and the map is the identity).
+
+    >>> fold_with_offsets("法律顧問"), fold_with_offsets("每㎡")
+    (('法律顾问', None), ('每m2', [0, 1, 1]))
+    """
     if text.isascii():
         return text.lower(), None
     if (len(text) < _SPLIT_MIN and not _split_ready) or _ASTRAL_RE.search(text):
@@ -284,7 +278,7 @@ def normalise_with_offsets(text: str) -> tuple[str, OffsetMap | None]:
     >>> normalise_with_offsets("陈 楠")
     ('陈楠', [0, 2])
     """
-    folded, full = _fold_mapped(text)
+    folded, full = fold_with_offsets(text)
     gaps = [m.span() for m in _CJK_GAP_RE.finditer(folded)]
     if not gaps:
         return folded, None if full is None else OffsetMap(len(folded), full)
