@@ -168,9 +168,7 @@ class _Leaf:
             return NONE
         while isinstance(m, FilterMatcher):  # deleted documents: dropped by evaluate()
             m = m.child
-        ids, weights = leaf_postings(m)
-        docs = np.fromiter(ids, dtype=np.int32, count=len(ids))
-        tf = np.fromiter(weights, dtype=np.float64, count=len(weights))
+        docs, tf = leaf_postings(m)
         bm25f = self._bm25f(fieldname, btext)
         if bm25f is not None:
             idf, avgfl, b, k1 = bm25f

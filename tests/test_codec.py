@@ -9,6 +9,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
@@ -46,24 +47,43 @@ def test_same_terms_postings_and_statistics_as_w3(tmp_path: Path) -> None:
     assert size["ours"] < size["w3"]
 
 
-def test_lists_over_several_blocks_read_back_whole(tmp_path: Path) -> None:
+@pytest.mark.parametrize("array_min", [8, 128])
+def test_lists_over_several_blocks_read_back_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, array_min: int
+) -> None:
     """Blocks of 20 postings: lists span many blocks, read by Whoosh's matcher and by the
-    evaluator's block reader alike."""
+    evaluator's block reader alike, whether the blocks keep arrays (from 8 postings: every
+    block but some lists' last) or tuples (from 128: none of them)."""
+    from whoosh.codec.whoosh3 import W3LeafMatcher
+
+    from indexer.index.whoosh import codec
     from tests.helpers import postings
 
+    monkeypatch.setattr(codec, "ARRAY_BLOCK_MIN", array_min)
     lines = shared_corpus(LAWS_SAMPLE).read_text(encoding="utf-8").splitlines()[:80]
     records = [Record.from_dict(json.loads(line)) for line in lines]
     ours = build(tmp_path / "ours", GazetteCodec(blocklimit=20), records)
     theirs = build(tmp_path / "w3", W3Codec(), records)
     assert_same_index(ours, theirs)
+    kinds = set()
     with ours.reader() as reader:
         long_lists = [t for t in reader.all_terms() if reader.doc_frequency(*t) > 45]
         assert len(long_lists) > 50
         for fieldname, btext in long_lists:
+            matcher = reader.postings(fieldname, btext)
+            assert isinstance(matcher, W3LeafMatcher)
+            matcher._read_data()
+            kinds.add((type(matcher._data[0]).__name__, type(matcher._data[1]).__name__))
             ids, weights = leaf_postings(reader.postings(fieldname, btext))
-            assert list(zip(ids, map(float, weights), strict=True)) == postings(
+            assert ids.dtype == np.int32 and weights.dtype == np.float64
+            assert list(zip(ids.tolist(), weights.tolist(), strict=True)) == postings(
                 reader, fieldname, btext
             )
+    if array_min == 8:
+        assert ("array", "array") in kinds  # ids and counts that differ
+        assert ("array", "NoneType") in kinds  # every count 1
+    else:
+        assert {ids for ids, _ in kinds} == {"tuple"}
 
 
 def test_another_whoosh_release_is_refused_with_one_line(monkeypatch: pytest.MonkeyPatch) -> None:

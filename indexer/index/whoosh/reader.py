@@ -18,10 +18,12 @@ set from the latest TOC alone, so that it can never remove a file of a committed
 from __future__ import annotations
 
 import shutil
-from itertools import accumulate
+from array import array
 from pathlib import Path
 from typing import Any, Protocol
 
+import numpy as np
+from numpy.typing import NDArray
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import _DEF_INDEX_NAME, TOC, FileIndex
@@ -31,7 +33,8 @@ from whoosh.util.numeric import length_to_byte
 from indexer.index.tocname import SEGMENT_FILE, TEMP_SUFFIXES, TOC_TEMP, latest_generation
 from indexer.index.tocname import TOC as TOC_NAME
 
-Postings = tuple[list[int], list[float]]  # document numbers ascending, and their weights
+# Document numbers ascending, and their weights
+Postings = tuple[NDArray[np.int32], NDArray[np.float64]]
 
 
 class PostingMatcher(Protocol):
@@ -55,14 +58,14 @@ class LengthReader(Protocol):
 
 
 def leaf_postings(matcher: PostingMatcher) -> Postings:
-    """All document numbers and weights of a posting list, read a block at a time.
+    """All document numbers (ascending) and weights of a posting list, read a block at a time.
 
     ``matcher`` is what ``reader.postings()`` returns for one segment, unwrapped of any filter;
     it is consumed. W3 blocks and inlined lists are read whole; other matchers a posting at a time.
     """
     if isinstance(matcher, ListMatcher):
         return _list_postings(matcher)
-    if isinstance(matcher, W3LeafMatcher):
+    if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
         return _block_postings(matcher)
     ids: list[int] = []
     weights: list[float] = []
@@ -70,38 +73,49 @@ def leaf_postings(matcher: PostingMatcher) -> Postings:
         ids.append(matcher.id())
         weights.append(matcher.weight())
         matcher.next()
-    return ids, weights
+    return np.array(ids, dtype=np.int32), np.array(weights, dtype=np.float64)
 
 
 def _list_postings(m: ListMatcher) -> Postings:
     """An inlined list (kept in the term dictionary): its ids and weights are plain sequences."""
-    ids = list(m._ids)
+    ids = np.array(m._ids, dtype=np.int32)
     if m._all_weights:
-        return ids, [m._all_weights] * len(ids)
-    return ids, list(m._weights) if m._weights else [1.0] * len(ids)
+        return ids, np.full(len(ids), m._all_weights, dtype=np.float64)
+    if m._weights:
+        return ids, np.array(m._weights, dtype=np.float64)
+    return ids, np.ones(len(ids), dtype=np.float64)
 
 
 def _block_postings(m: W3LeafMatcher) -> Postings:
-    """A list in the postings file, block after block: ids are stored as deltas unless byte ids,
-    weights as an array, or one number for the whole block, or nothing when all are 1."""
-    ids: list[int] = []
-    weights: list[float] = []
+    """A list in the postings file, block after block: ids stored as deltas, weights as an
+    array, or one number for the whole block, or nothing when all are 1. A long block keeps
+    them as arrays (see :mod:`indexer.index.whoosh.codec`), taken whole; a short one as tuples.
+    """
+    ids: list[NDArray[np.int32]] = []
+    weights: list[NDArray[np.float64]] = []
     while not m._atend:
         data = m._data
         if data is None:
             m._read_data()
             data = m._data
-        block_ids = data[0] if m._byteids else list(accumulate(data[0]))
-        ids.extend(block_ids)
-        w = data[1]
-        if w is None:
-            weights.extend([1.0] * len(block_ids))
-        elif isinstance(w, (int, float)):
-            weights.extend([float(w)] * len(block_ids))
+        deltas, w = data[0], data[1]
+        if isinstance(deltas, array):
+            block_ids = np.frombuffer(deltas, dtype=deltas.typecode).cumsum(dtype=np.int32)
         else:
-            weights.extend(w)
+            block_ids = np.array(deltas, dtype=np.int64).cumsum().astype(np.int32)
+        ids.append(block_ids)
+        if w is None:
+            weights.append(np.ones(len(block_ids), dtype=np.float64))
+        elif isinstance(w, (int, float)):
+            weights.append(np.full(len(block_ids), w, dtype=np.float64))
+        elif isinstance(w, array):
+            weights.append(np.frombuffer(w, dtype=w.typecode).astype(np.float64))
+        else:
+            weights.append(np.array(w, dtype=np.float64))
         m._next_block()
-    return ids, weights
+    if len(ids) == 1:
+        return ids[0], weights[0]
+    return np.concatenate(ids), np.concatenate(weights)
 
 
 def length_bytes(reader: LengthReader, fieldname: str) -> bytes:
