@@ -22,19 +22,19 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from math import log
 from typing import Any
 from weakref import WeakKeyDictionary
 
 import numpy as np
 from numpy.typing import NDArray
 from whoosh import query as wq
-from whoosh.matching import FilterMatcher
 from whoosh.reading import IndexReader, TermNotFound
 from whoosh.scoring import BM25F, WeightScorer
 from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
-from indexer.index.whoosh.reader import leaf_postings, length_bytes
+from indexer.index.whoosh.reader import length_bytes, term_postings
 from searchapp.matchers import AdjacentPhrase
 from searchapp.phrasekeys import phrase_keys
 
@@ -78,9 +78,11 @@ def evaluate(
     """
     found: list[Matches] = []
     total = searcher.doc_count_all() or 1
-    for sub, offset in searcher.leaf_searchers():
+    leaves = searcher.leaf_searchers()
+    lookups = _Lookups(searcher, [sub.reader() for sub, _ in leaves])
+    for segment, (sub, offset) in enumerate(leaves):
         share = sub.doc_count_all() / total
-        part = _Leaf(sub, alive, share).run(query)
+        part = _Leaf(sub, alive, share, lookups, segment).run(query)
         reader = sub.reader()
         if len(part) and reader.has_deletions():
             keep = _state(reader, share).live(reader)[part.docs]
@@ -100,12 +102,21 @@ class _Leaf:
     """Evaluation over one segment (local document numbers); ``share`` is the segment's part of
     the index's documents. Results may share arrays with the term cache: never change them."""
 
-    def __init__(self, searcher: Searcher, alive: Callable[[], bool], share: float = 1.0) -> None:
+    def __init__(
+        self,
+        searcher: Searcher,
+        alive: Callable[[], bool],
+        share: float = 1.0,
+        lookups: _Lookups | None = None,
+        segment: int = 0,
+    ) -> None:
         self.searcher = searcher
         self.reader = searcher.reader()
         self.alive = alive
         self.share = share
         self.size = self.reader.doc_count_all()
+        self.lookups = lookups or _Lookups(searcher, [self.reader])
+        self.segment = segment
 
     def run(self, q: wq.Query, within: DocArray | None = None, exact: bool = True) -> Matches:
         """``q``'s matches, exact for the documents of ``within`` (ascending; None: all).
@@ -161,14 +172,12 @@ class _Leaf:
             return found
         if not self.alive():
             raise Expired
-        try:
-            m = self.reader.postings(fieldname, btext)
-        except TermNotFound:  # remembered too: most words of a query are not in most segments
+        info = self.lookups.infos(fieldname, btext)[self.segment]
+        if info is None:  # remembered too: most words of a query are not in most segments
             cache.put((fieldname, btext), NONE)
             return NONE
-        while isinstance(m, FilterMatcher):  # deleted documents: dropped by evaluate()
-            m = m.child
-        docs, tf = leaf_postings(m)
+        # Deleted documents are in the list: evaluate() drops them.
+        docs, tf = term_postings(self.reader, fieldname, btext, info)
         bm25f = self._bm25f(fieldname, btext)
         if bm25f is not None:
             idf, avgfl, b, k1 = bm25f
@@ -194,7 +203,7 @@ class _Leaf:
         parent = self.searcher.get_parent()  # statistics of the whole index
         b = weighting._field_B.get(fieldname, weighting.B)
         avgfl = parent.avg_field_length(fieldname) or 1
-        return parent.idf(fieldname, btext), avgfl, b, weighting.K1
+        return self.lookups.idf(fieldname, btext), avgfl, b, weighting.K1
 
     def phrase(self, q: AdjacentPhrase, within: DocArray | None, exact: bool = True) -> Matches:
         found = _intersect([self._term(q.fieldname, w) for w in q.words])
@@ -256,6 +265,44 @@ class _Leaf:
         if left is None:
             return NONE
         return Matches(left, _sum_at(parts, left) if exact else np.zeros(len(left)))
+
+
+class _Lookups:
+    """Each term's entry in the term dictionary of every segment, looked up once an evaluation.
+
+    A term read in one segment is read in the others too, and its idf needs its document
+    frequency over all of them; Whoosh looks the term up again in every segment for that.
+    Here the entries found for the postings also give the frequency.
+    """
+
+    def __init__(self, searcher: Searcher, readers: list[IndexReader]) -> None:
+        self.searcher = searcher
+        self.readers = readers
+        self._infos: dict[tuple[str, bytes], list[Any]] = {}
+
+    def infos(self, fieldname: str, btext: bytes) -> list[Any]:
+        """The term's entry in each segment's dictionary, None where it is not."""
+        key = (fieldname, btext)
+        found = self._infos.get(key)
+        if found is None:
+            found = self._infos[key] = [_term_info(r, fieldname, btext) for r in self.readers]
+        return found
+
+    def idf(self, fieldname: str, btext: bytes) -> float:
+        """Whoosh's idf of the term (:meth:`whoosh.scoring.WeightingModel.idf`, which BM25F
+        keeps), over the whole index, from the entries already found."""
+        parent = self.searcher.get_parent()
+        if parent is not self.searcher:  # a segment's searcher: its readers are not the index's
+            return float(parent.idf(fieldname, btext))
+        frequency = sum(info.doc_frequency() for info in self.infos(fieldname, btext) if info)
+        return log(parent.doc_count_all() / (frequency + 1)) + 1
+
+
+def _term_info(reader: IndexReader, fieldname: str, btext: bytes) -> Any:
+    try:
+        return reader.term_info(fieldname, btext)
+    except TermNotFound:
+        return None
 
 
 def _checks_keys(q: wq.Query) -> bool:

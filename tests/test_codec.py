@@ -17,7 +17,7 @@ from whoosh.codec.whoosh3 import W3Codec
 from indexer.errors import StoreError, WhooshVersionError
 from indexer.index.store import make_schema, record_to_doc
 from indexer.index.whoosh.codec import GazetteCodec
-from indexer.index.whoosh.reader import leaf_postings
+from indexer.index.whoosh.reader import _extent_postings, leaf_postings, term_postings
 from indexer.records import Record
 from tests.helpers import LAWS_SAMPLE, ROOT, assert_same_index, shared_corpus
 
@@ -79,11 +79,23 @@ def test_lists_over_several_blocks_read_back_whole(
             assert list(zip(ids.tolist(), weights.tolist(), strict=True)) == postings(
                 reader, fieldname, btext
             )
+        for fieldname, btext in reader.all_terms():  # inlined lists and lists in blocks
+            ids, weights = term_postings(
+                reader, fieldname, btext, reader.term_info(fieldname, btext)
+            )
+            assert list(zip(ids.tolist(), weights.tolist(), strict=True)) == postings(
+                reader, fieldname, btext
+            )
     if array_min == 8:
         assert ("array", "array") in kinds  # ids and counts that differ
         assert ("array", "NoneType") in kinds  # every count 1
     else:
         assert {ids for ids, _ in kinds} == {"tuple"}
+
+
+def test_a_damaged_posting_list_is_a_store_error_naming_the_rebuild() -> None:
+    with pytest.raises(StoreError, match="gazette index --rebuild"):
+        _extent_postings(b"\x00" * 64)
 
 
 def test_another_whoosh_release_is_refused_with_one_line(monkeypatch: pytest.MonkeyPatch) -> None:

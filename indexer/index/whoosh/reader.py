@@ -18,23 +18,29 @@ set from the latest TOC alone, so that it can never remove a file of a committed
 from __future__ import annotations
 
 import shutil
+import struct
 from array import array
+from io import BytesIO
 from pathlib import Path
+from pickle import load, loads
 from typing import Any, Protocol
+from zlib import decompress
 
 import numpy as np
 from numpy.typing import NDArray
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3LeafMatcher, W3TermInfo
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import _DEF_INDEX_NAME, TOC, FileIndex
-from whoosh.matching import ListMatcher
+from whoosh.matching import FilterMatcher, ListMatcher
 from whoosh.util.numeric import length_to_byte
 
+from indexer.errors import StoreError
 from indexer.index.tocname import SEGMENT_FILE, TEMP_SUFFIXES, TOC_TEMP, latest_generation
 from indexer.index.tocname import TOC as TOC_NAME
 
 # Document numbers ascending, and their weights
 Postings = tuple[NDArray[np.int32], NDArray[np.float64]]
+_BLOCK_LENGTH = struct.Struct("!i")  # W3's block length, as Whoosh's StructFile writes an int
 
 
 class PostingMatcher(Protocol):
@@ -78,41 +84,104 @@ def leaf_postings(matcher: PostingMatcher) -> Postings:
 
 def _list_postings(m: ListMatcher) -> Postings:
     """An inlined list (kept in the term dictionary): its ids and weights are plain sequences."""
-    ids = np.array(m._ids, dtype=np.int32)
     if m._all_weights:
+        ids = np.array(m._ids, dtype=np.int32)
         return ids, np.full(len(ids), m._all_weights, dtype=np.float64)
-    if m._weights:
-        return ids, np.array(m._weights, dtype=np.float64)
-    return ids, np.ones(len(ids), dtype=np.float64)
+    return _inlined_arrays(m._ids, m._weights)
+
+
+def _inlined_arrays(ids: Any, weights: Any) -> Postings:
+    """Inlined ids and their weights (none when all are 1)."""
+    docs = np.array(ids, dtype=np.int32)
+    if not weights:
+        return docs, np.ones(len(docs), dtype=np.float64)
+    return docs, np.array(weights, dtype=np.float64)
 
 
 def _block_postings(m: W3LeafMatcher) -> Postings:
-    """A list in the postings file, block after block: ids stored as deltas, weights as an
-    array, or one number for the whole block, or nothing when all are 1. A long block keeps
-    them as arrays (see :mod:`indexer.index.whoosh.codec`), taken whole; a short one as tuples.
-    """
+    """A list in the postings file, block after block, through Whoosh's matcher."""
     ids: list[NDArray[np.int32]] = []
     weights: list[NDArray[np.float64]] = []
     while not m._atend:
-        data = m._data
-        if data is None:
+        if m._data is None:
             m._read_data()
-            data = m._data
-        deltas, w = data[0], data[1]
-        if isinstance(deltas, array):
-            block_ids = np.frombuffer(deltas, dtype=deltas.typecode).cumsum(dtype=np.int32)
-        else:
-            block_ids = np.array(deltas, dtype=np.int64).cumsum().astype(np.int32)
+        block_ids, block_weights = _block_arrays(m._data)
         ids.append(block_ids)
-        if w is None:
-            weights.append(np.ones(len(block_ids), dtype=np.float64))
-        elif isinstance(w, (int, float)):
-            weights.append(np.full(len(block_ids), w, dtype=np.float64))
-        elif isinstance(w, array):
-            weights.append(np.frombuffer(w, dtype=w.typecode).astype(np.float64))
-        else:
-            weights.append(np.array(w, dtype=np.float64))
+        weights.append(block_weights)
         m._next_block()
+    return _joined(ids, weights)
+
+
+def term_postings(reader: Any, fieldname: str, btext: bytes, terminfo: Any) -> Postings:
+    """All document numbers and weights of a term in one segment, deleted documents included;
+    ``terminfo`` is the term's entry in the segment's term dictionary (``reader.term_info()``).
+
+    A W3 list is read straight from its extent in the postings file, one read, its blocks
+    parsed in turn: what :func:`leaf_postings` reads through a matcher, without making one.
+    Another reader or codec is asked for a matcher.
+    """
+    if terminfo.is_inlined():
+        ids, weights, _values = terminfo.inlined_postings()
+        return _inlined_arrays(ids, weights)
+    postfile = getattr(getattr(reader, "_terms", None), "_postfile", None)
+    if postfile is None or not isinstance(terminfo, W3TermInfo):
+        return leaf_postings(_unfiltered(reader.postings(fieldname, btext)))
+    offset, length = terminfo.extent()
+    if isinstance(length, tuple):  # W3TermInfo.from_bytes keeps the unpacked tuple
+        (length,) = length
+    return _extent_postings(postfile.get(offset, length))
+
+
+def _unfiltered(matcher: Any) -> Any:
+    while isinstance(matcher, FilterMatcher):
+        matcher = matcher.child
+    return matcher
+
+
+def _extent_postings(data: bytes) -> Postings:
+    """Parse a W3 posting list: a header tag, then blocks of a length (negative for the last),
+    a pickled information tuple (postings, last id, top weight, compression, lengths) and the
+    block's data, pickled and compressed as the information says."""
+    if data[: len(WHOOSH3_HEADER_MAGIC)] != WHOOSH3_HEADER_MAGIC:
+        raise StoreError("a posting list in the index is damaged: run `gazette index --rebuild`")
+    stream = BytesIO(data)
+    position = len(WHOOSH3_HEADER_MAGIC)
+    ids: list[NDArray[np.int32]] = []
+    weights: list[NDArray[np.float64]] = []
+    last = False
+    while not last:
+        (length,) = _BLOCK_LENGTH.unpack_from(data, position)
+        last = length < 0
+        end = position + _BLOCK_LENGTH.size + abs(length)
+        stream.seek(position + _BLOCK_LENGTH.size)
+        compression = load(stream)[3]
+        raw = data[stream.tell() : end]
+        block_ids, block_weights = _block_arrays(loads(decompress(raw) if compression else raw))
+        ids.append(block_ids)
+        weights.append(block_weights)
+        position = end
+    return _joined(ids, weights)
+
+
+def _block_arrays(data: tuple[Any, ...]) -> Postings:
+    """One block's ids and weights from its unpickled data ``(ids, weights, values)``: ids as
+    deltas, an array in a long block or a tuple; weights an array or a tuple, one number for
+    the whole block, or None when all are 1."""
+    deltas, w = data[0], data[1]
+    if isinstance(deltas, array):
+        ids = np.frombuffer(deltas, dtype=deltas.typecode).cumsum(dtype=np.int32)
+    else:
+        ids = np.array(deltas, dtype=np.int64).cumsum().astype(np.int32)
+    if w is None:
+        return ids, np.ones(len(ids), dtype=np.float64)
+    if isinstance(w, (int, float)):
+        return ids, np.full(len(ids), w, dtype=np.float64)
+    if isinstance(w, array):
+        return ids, np.frombuffer(w, dtype=w.typecode).astype(np.float64)
+    return ids, np.array(w, dtype=np.float64)
+
+
+def _joined(ids: list[NDArray[np.int32]], weights: list[NDArray[np.float64]]) -> Postings:
     if len(ids) == 1:
         return ids[0], weights[0]
     return np.concatenate(ids), np.concatenate(weights)
