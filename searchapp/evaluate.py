@@ -100,22 +100,23 @@ def evaluate(
 
 class _Leaf:
     """Evaluation over one segment (local document numbers); ``share`` is the segment's part of
-    the index's documents. Results may share arrays with the term cache: never change them."""
+    the index's documents, ``segment`` its place among the readers of ``lookups``. Results may
+    share arrays with the term cache: never change them."""
 
     def __init__(
         self,
         searcher: Searcher,
         alive: Callable[[], bool],
-        share: float = 1.0,
-        lookups: _Lookups | None = None,
-        segment: int = 0,
+        share: float,
+        lookups: _Lookups,
+        segment: int,
     ) -> None:
         self.searcher = searcher
         self.reader = searcher.reader()
         self.alive = alive
         self.share = share
         self.size = self.reader.doc_count_all()
-        self.lookups = lookups or _Lookups(searcher, [self.reader])
+        self.lookups = lookups
         self.segment = segment
 
     def run(self, q: wq.Query, within: DocArray | None = None, exact: bool = True) -> Matches:

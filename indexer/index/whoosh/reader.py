@@ -28,10 +28,10 @@ from zlib import decompress
 
 import numpy as np
 from numpy.typing import NDArray
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3LeafMatcher, W3TermInfo
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import _DEF_INDEX_NAME, TOC, FileIndex
-from whoosh.matching import FilterMatcher, ListMatcher
+from whoosh.matching import FilterMatcher
 from whoosh.util.numeric import length_to_byte
 
 from indexer.errors import StoreError
@@ -63,16 +63,31 @@ class LengthReader(Protocol):
     def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int | None: ...
 
 
-def leaf_postings(matcher: PostingMatcher) -> Postings:
-    """All document numbers (ascending) and weights of a posting list, read a block at a time.
+def term_postings(reader: Any, fieldname: str, btext: bytes, terminfo: Any) -> Postings:
+    """All document numbers (ascending) and weights of a term in one segment, deleted documents
+    included; ``terminfo`` is the term's entry in the segment's term dictionary
+    (``reader.term_info()``).
 
-    ``matcher`` is what ``reader.postings()`` returns for one segment, unwrapped of any filter;
-    it is consumed. W3 blocks and inlined lists are read whole; other matchers a posting at a time.
+    A W3 list is taken from the entry when inlined, else read straight from its extent in the
+    postings file, one read, its blocks parsed in turn, without a matcher. Another reader or
+    codec is read through its matcher (:func:`leaf_postings`).
     """
-    if isinstance(matcher, ListMatcher):
-        return _list_postings(matcher)
-    if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
-        return _block_postings(matcher)
+    if isinstance(terminfo, W3TermInfo):
+        if terminfo.is_inlined():
+            ids, weights, _values = terminfo.inlined_postings()
+            return _inlined_arrays(ids, weights)
+        postfile = getattr(getattr(reader, "_terms", None), "_postfile", None)
+        if postfile is not None:
+            offset, length = terminfo.extent()
+            if isinstance(length, tuple):  # W3TermInfo.from_bytes keeps the unpacked tuple
+                (length,) = length
+            return _extent_postings(postfile.get(offset, length))
+    return leaf_postings(_unfiltered(reader.postings(fieldname, btext)))
+
+
+def leaf_postings(matcher: PostingMatcher) -> Postings:
+    """All document numbers and weights of a posting list through Whoosh's public matcher
+    interface, a posting at a time; ``matcher`` is consumed."""
     ids: list[int] = []
     weights: list[float] = []
     while matcher.is_active():
@@ -82,54 +97,12 @@ def leaf_postings(matcher: PostingMatcher) -> Postings:
     return np.array(ids, dtype=np.int32), np.array(weights, dtype=np.float64)
 
 
-def _list_postings(m: ListMatcher) -> Postings:
-    """An inlined list (kept in the term dictionary): its ids and weights are plain sequences."""
-    if m._all_weights:
-        ids = np.array(m._ids, dtype=np.int32)
-        return ids, np.full(len(ids), m._all_weights, dtype=np.float64)
-    return _inlined_arrays(m._ids, m._weights)
-
-
 def _inlined_arrays(ids: Any, weights: Any) -> Postings:
     """Inlined ids and their weights (none when all are 1)."""
     docs = np.array(ids, dtype=np.int32)
     if not weights:
         return docs, np.ones(len(docs), dtype=np.float64)
     return docs, np.array(weights, dtype=np.float64)
-
-
-def _block_postings(m: W3LeafMatcher) -> Postings:
-    """A list in the postings file, block after block, through Whoosh's matcher."""
-    ids: list[NDArray[np.int32]] = []
-    weights: list[NDArray[np.float64]] = []
-    while not m._atend:
-        if m._data is None:
-            m._read_data()
-        block_ids, block_weights = _block_arrays(m._data)
-        ids.append(block_ids)
-        weights.append(block_weights)
-        m._next_block()
-    return _joined(ids, weights)
-
-
-def term_postings(reader: Any, fieldname: str, btext: bytes, terminfo: Any) -> Postings:
-    """All document numbers and weights of a term in one segment, deleted documents included;
-    ``terminfo`` is the term's entry in the segment's term dictionary (``reader.term_info()``).
-
-    A W3 list is read straight from its extent in the postings file, one read, its blocks
-    parsed in turn: what :func:`leaf_postings` reads through a matcher, without making one.
-    Another reader or codec is asked for a matcher.
-    """
-    if terminfo.is_inlined():
-        ids, weights, _values = terminfo.inlined_postings()
-        return _inlined_arrays(ids, weights)
-    postfile = getattr(getattr(reader, "_terms", None), "_postfile", None)
-    if postfile is None or not isinstance(terminfo, W3TermInfo):
-        return leaf_postings(_unfiltered(reader.postings(fieldname, btext)))
-    offset, length = terminfo.extent()
-    if isinstance(length, tuple):  # W3TermInfo.from_bytes keeps the unpacked tuple
-        (length,) = length
-    return _extent_postings(postfile.get(offset, length))
 
 
 def _unfiltered(matcher: Any) -> Any:
